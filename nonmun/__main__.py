@@ -1,0 +1,5 @@
+"""Allow ``python -m nonmun``."""
+
+from nonmun.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The catalog of papers: identifiers, records, snapshot, arXiv API, BibTeX, merging."""

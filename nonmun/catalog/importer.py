@@ -1,0 +1,171 @@
+"""Importing a catalog file into a hub: batched, idempotent and resumable.
+
+Each batch is parsed in full before anything is written, then stored in one
+transaction together with the checkpoint (the last line it covered). A killed
+import therefore leaves whole batches behind, and running the same command
+again resumes after the last committed batch. A file that changed since is
+imported from the start; merging makes that safe.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import Connection, select
+
+from nonmun.catalog.merge import CatalogWriter
+from nonmun.catalog.records import PaperRecord
+from nonmun.catalog.snapshot import Parsed, SnapshotReader
+from nonmun.db.bulk import insert_ignore
+from nonmun.db.engine import Hub
+from nonmun.db.schema import checkpoint_table
+from nonmun.errors import InputError
+
+T = TypeVar("T")
+MAX_INVALID_EXAMPLES = 5
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ImportSummary:
+    """What an import did; ``invalid_examples`` holds the first few skipped lines."""
+
+    source: str
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invalid: int = 0
+    invalid_examples: list[str] = field(default_factory=list)
+    resumed_at: int = 0
+    paper_ids: list[int] = field(default_factory=list)
+
+    def count(self, outcomes: Iterable[tuple[str, int]], keep_ids: bool) -> None:
+        for outcome, paper_id in outcomes:
+            setattr(self, outcome, getattr(self, outcome) + 1)
+            if keep_ids:
+                self.paper_ids.append(paper_id)
+
+    @property
+    def total(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+
+def store_records(hub: Hub, records: Iterable[PaperRecord], source: str) -> ImportSummary:
+    """Store ``records`` in one transaction (for small inputs: BibTeX, the arXiv API)."""
+    summary = ImportSummary(source)
+    with hub.engine.begin() as conn:
+        writer = CatalogWriter(conn)
+        for chunk in _chunks(records, hub.settings.import_batch_size):
+            summary.count(writer.write(chunk), keep_ids=True)
+    return summary
+
+
+def import_snapshot(
+    hub: Hub,
+    path: Path,
+    *,
+    skip_invalid: bool = False,
+    restart: bool = False,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import an arXiv snapshot file (JSON lines, plain/.gz/.xz) into ``hub``."""
+    summary = ImportSummary(str(path))
+    key = _fingerprint(path)
+    start = 0 if restart else _resume_line(hub, key)
+    summary.resumed_at = start
+    reader = SnapshotReader(path, start)
+    with gc_paused():
+        _import_batches(hub, reader, key, summary, skip_invalid, progress)
+    with hub.engine.begin() as conn:
+        _save_checkpoint(conn, key, path, 0, finished=True)
+    return summary
+
+
+def _import_batches(
+    hub: Hub,
+    reader: SnapshotReader,
+    key: str,
+    summary: ImportSummary,
+    skip_invalid: bool,
+    progress: Progress | None,
+) -> None:
+    for batch in _chunks(reader, hub.settings.import_batch_size):
+        records = _valid_records(batch, summary, skip_invalid)
+        with hub.engine.begin() as conn:
+            if records:
+                summary.count(CatalogWriter(conn).write(records), keep_ids=False)
+            _save_checkpoint(conn, key, reader.path, batch[-1].line, finished=False)
+        if progress:
+            progress(reader.position(), reader.size)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a batch makes many objects and no cycles.
+
+    Collections triggered by allocation alone cost about a tenth of an import.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.collect()
+
+
+def _valid_records(batch: list[Parsed], summary: ImportSummary, skip: bool) -> list[PaperRecord]:
+    records = []
+    for parsed in batch:
+        if parsed.record is not None:
+            records.append(parsed.record)
+            continue
+        if not skip:
+            raise InputError(
+                f"{parsed.error} (nothing from this batch was stored; fix the line or use "
+                "--skip-invalid, then run the same command to resume)",
+                source=summary.source,
+                line=parsed.line,
+            )
+        summary.invalid += 1
+        if len(summary.invalid_examples) < MAX_INVALID_EXAMPLES:
+            summary.invalid_examples.append(f"line {parsed.line}: {parsed.error}")
+    return records
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _fingerprint(path: Path) -> str:
+    """Identifies one version of one file: its absolute path, size and modification time."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
+    ident = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    return hashlib.sha256(ident.encode()).hexdigest()[:64]
+
+
+def _resume_line(hub: Hub, key: str) -> int:
+    table = checkpoint_table
+    with hub.engine.connect() as conn:
+        row = conn.execute(select(table.c.line, table.c.finished).where(table.c.key == key)).first()
+    return 0 if row is None or row.finished else int(row.line)
+
+
+def _save_checkpoint(conn: Connection, key: str, path: Path, line: int, finished: bool) -> None:
+    table = checkpoint_table
+    values = {"line": line, "finished": finished}
+    if conn.execute(table.update().where(table.c.key == key).values(**values)).rowcount == 0:
+        insert_ignore(conn, table, [{"key": key, "path": str(path), **values}])

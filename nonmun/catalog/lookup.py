@@ -1,0 +1,146 @@
+"""Reading the catalog: one paper by any identifier, filtered lists, JSON views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from nonmun.catalog.identifiers import PaperRef, parse_paper_ref
+from nonmun.db.schema import Mention, Paper, PaperAlias, PaperIdentifier, Review
+from nonmun.errors import InputError, NotFoundError
+from nonmun.text.normalize import fold
+
+
+def find_paper(session: Session, text: str) -> Paper:
+    """The paper named by ``text`` (arXiv id or URL, DOI, ``#id``, ``scheme:value``)."""
+    ref = parse_paper_ref(text)
+    paper = session.scalars(_by_ref(ref).options(selectinload(Paper.aliases))).first()
+    if paper is None:
+        raise NotFoundError("no such paper in this hub", source=text.strip())
+    return paper
+
+
+def _by_ref(ref: PaperRef) -> Select[Paper]:
+    query = select(Paper)
+    if ref.arxiv:
+        return query.where(Paper.arxiv_id == ref.arxiv.id)
+    if ref.doi:
+        other = select(PaperIdentifier.paper_id).where(
+            PaperIdentifier.scheme == "doi", PaperIdentifier.value == ref.doi
+        )
+        return query.where(or_(Paper.doi == ref.doi, Paper.id.in_(other)))
+    if ref.paper_id is not None:
+        return query.where(Paper.id == ref.paper_id)
+    other = select(PaperIdentifier.paper_id).where(
+        PaperIdentifier.scheme == ref.scheme, PaperIdentifier.value == ref.value
+    )
+    return query.where(Paper.id.in_(other))
+
+
+@dataclass(frozen=True)
+class PaperFilter:
+    """Filters of ``nonmun papers list``; ``None`` means no filter."""
+
+    year_from: int | None = None
+    year_to: int | None = None
+    category: str | None = None
+    author: str | None = None
+    alias: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def parse_years(text: str | None) -> tuple[int | None, int | None]:
+    """``"2019"``, ``"2019:2021"``, ``"2019:"`` or ``":2021"`` as a (from, to) pair."""
+    if not text:
+        return None, None
+    low, sep, high = text.partition(":")
+    try:
+        start = int(low) if low else None
+        end = int(high) if high else None if sep else start
+    except ValueError:
+        raise InputError(
+            "years must look like 2019, 2019:2021, 2019: or :2021", source=text
+        ) from None
+    return start, end
+
+
+def list_papers(session: Session, flt: PaperFilter) -> list[Paper]:
+    """Papers matching ``flt``, newest first."""
+    query = select(Paper)
+    if flt.year_from is not None:
+        query = query.where(Paper.year >= flt.year_from)
+    if flt.year_to is not None:
+        query = query.where(Paper.year <= flt.year_to)
+    if flt.category:
+        padded = func.concat(" ", Paper.categories, " ")
+        query = query.where(padded.like(f"% {_escape(flt.category)} %", escape="\\"))
+    if flt.author:
+        query = query.where(
+            func.lower(Paper.authors.as_string()).like(
+                f"%{_escape(flt.author.lower())}%", escape="\\"
+            )
+        )
+    if flt.alias:
+        keyed = select(PaperAlias.paper_id).where(PaperAlias.key == fold(flt.alias))
+        query = query.where(Paper.id.in_(keyed))
+    query = query.order_by(Paper.published.desc().nulls_last(), Paper.id.desc())
+    return list(session.scalars(query.limit(flt.limit).offset(flt.offset)))
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def count_papers(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Paper)) or 0
+
+
+def paper_mentions(session: Session, paper: Paper) -> list[Mention]:
+    """Every review of ``paper``: reviewed first, then by date."""
+    query = (
+        select(Mention)
+        .join(Review)
+        .where(Mention.paper_id == paper.id)
+        .options(selectinload(Mention.review).selectinload(Review.source))
+        .options(selectinload(Mention.review).selectinload(Review.authors))
+        .order_by(Mention.role.desc(), Review.published.desc().nulls_last(), Review.id)
+    )
+    return list(session.scalars(query))
+
+
+def paper_dict(paper: Paper) -> dict[str, Any]:
+    """A JSON-ready view of ``paper``."""
+    return {
+        "id": paper.id,
+        "arxiv": paper.arxiv_id,
+        "doi": paper.doi,
+        "title": paper.title,
+        "authors": paper.authors,
+        "year": paper.year,
+        "published": paper.published.isoformat() if paper.published else None,
+        "updated": paper.updated.isoformat() if paper.updated else None,
+        "venue": paper.venue,
+        "journal_ref": paper.journal_ref,
+        "categories": paper.categories.split(),
+        "abstract": paper.abstract,
+        "versions": paper.versions,
+        "links": paper_links(paper),
+        "aliases": [a.alias for a in paper.aliases] if "aliases" in paper.__dict__ else [],
+        "provisional": paper.provisional,
+    }
+
+
+def paper_links(paper: Paper) -> list[dict[str, str]]:
+    """Stored links plus those every arXiv paper and DOI has."""
+    links = []
+    if paper.arxiv_id:
+        links.append({"rel": "abs", "url": f"https://arxiv.org/abs/{paper.arxiv_id}"})
+        links.append({"rel": "pdf", "url": f"https://arxiv.org/pdf/{paper.arxiv_id}"})
+    if paper.doi:
+        links.append({"rel": "doi", "url": f"https://doi.org/{paper.doi}"})
+    seen = {link["url"] for link in links}
+    return links + [link for link in paper.links if link.get("url") not in seen]

@@ -1,0 +1,234 @@
+"""Reading the arXiv metadata snapshot: JSON lines, plain, ``.gz`` or ``.xz``, streamed.
+
+``SnapshotReader`` yields one ``Parsed`` per line (a record or the reason it is
+invalid) without ever holding more than a line in memory. The compression is
+recognised from the file's first bytes, not its name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import lzma
+import queue
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from nonmun.catalog.identifiers import arxiv_year, normalize_doi, parse_arxiv_id
+from nonmun.catalog.records import PaperRecord, Version
+from nonmun.errors import InputError
+from nonmun.text.normalize import collapse
+
+BLOCK_SIZE = 1 << 18
+_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """One line of a snapshot: its number and either a record or what is wrong with it."""
+
+    line: int
+    record: PaperRecord | None
+    error: str | None = None
+
+
+class SnapshotReader:
+    """Iterates over the lines of a snapshot file after line ``start``, as ``Parsed``.
+
+    ``position()`` is how many bytes of the (possibly compressed) file have been
+    consumed, against ``size``, for progress bars.
+    """
+
+    def __init__(self, path: Path, start: int = 0):
+        self.path, self.start = path, start
+        try:
+            self.size = path.stat().st_size
+            self._raw: IO[bytes] = path.open("rb")
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
+
+    def position(self) -> int:
+        return 0 if self._raw.closed else self._raw.tell()
+
+    def _chunks(self) -> Iterator[bytes]:
+        """Decompressed chunks of the file: one C call per megabyte read, so the GIL is free."""
+        magic = self._raw.read(6)
+        self._raw.seek(0)
+        make: Callable[[], Any] | None = None
+        if magic.startswith(b"\x1f\x8b"):
+            make = lambda: zlib.decompressobj(wbits=47)  # noqa: E731 - gzip header, any member
+        elif magic.startswith(b"\xfd7zXZ\x00"):
+            make = lzma.LZMADecompressor
+        decompressor = make() if make else None
+        while data := self._raw.read(BLOCK_SIZE):
+            while decompressor is not None and data:
+                chunk = decompressor.decompress(data)
+                data = decompressor.unused_data  # the next gzip member or xz stream, if any
+                if data and decompressor.eof and make:
+                    decompressor = make()
+                yield chunk
+            if decompressor is None:
+                yield data
+
+    def lines(self) -> Iterator[tuple[int, bytes]]:
+        """Yield ``(line number, raw line)`` after line ``start``, skipping blank lines."""
+        number = 0
+        for block in self._blocks():
+            for raw in block:
+                number += 1
+                if number > self.start and raw.strip():
+                    yield number, raw
+
+    def _blocks(self) -> Iterator[list[bytes]]:
+        """Lists of whole lines, decompressed by a helper thread.
+
+        zlib and lzma release the GIL, so decompressing the next block overlaps
+        with parsing and storing this one: on two cores the import no longer
+        pays for decompression.
+        """
+        blocks: queue.Queue[list[bytes] | BaseException | None] = queue.Queue(maxsize=4)
+        stop = threading.Event()
+        worker = threading.Thread(target=self._decompress, args=(blocks, stop), daemon=True)
+        worker.start()
+        try:
+            while (item := blocks.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise InputError(f"cannot decompress: {item}", source=str(self.path))
+                yield item
+        finally:
+            stop.set()
+            while worker.is_alive():
+                with contextlib.suppress(queue.Empty):
+                    blocks.get_nowait()
+                worker.join(0.01)
+
+    def _decompress(
+        self, out: queue.Queue[list[bytes] | BaseException | None], stop: threading.Event
+    ) -> None:
+        rest = b""
+        try:
+            with self._raw:
+                for chunk in self._chunks():
+                    if stop.is_set():
+                        return
+                    lines = (rest + chunk).split(b"\n")
+                    rest = lines.pop()
+                    out.put(lines)
+            out.put([rest] if rest else [])
+            out.put(None)
+        except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
+            out.put(exc)
+
+    def __iter__(self) -> Iterator[Parsed]:
+        for number, raw in self.lines():
+            try:
+                yield Parsed(number, parse_record(orjson.loads(raw)))
+            except orjson.JSONDecodeError as exc:
+                yield Parsed(number, None, f"invalid JSON: {exc}")
+            except ValueError as exc:
+                yield Parsed(number, None, str(exc))
+
+
+def parse_record(data: Any) -> PaperRecord:
+    """Turn one decoded snapshot object into a ``PaperRecord``; ``ValueError`` if invalid."""
+    if not isinstance(data, dict):
+        raise ValueError("a record must be a JSON object")
+    arxiv = parse_arxiv_id(_text(data, "id"))
+    if arxiv is None:
+        raise ValueError(f"invalid arXiv id {data.get('id')!r}")
+    title = collapse(_text(data, "title"))
+    if not title:
+        raise ValueError(f"record {arxiv.id} has no title")
+    versions = _versions(data.get("versions"))
+    published = versions[0].submitted if versions else None
+    updated = _iso_date(data.get("update_date")) or (versions[-1].submitted if versions else None)
+    doi_field = _text(data, "doi").split()
+    dois = [d for d in (normalize_doi(x) for x in doi_field) if d]
+    return PaperRecord(
+        title=title,
+        authors=_authors(data),
+        arxiv_id=arxiv.id,
+        doi=dois[0] if dois else None,
+        other_ids=tuple(("doi", d) for d in dois[1:]),
+        versions=versions,
+        published=published,
+        updated=updated,
+        year=published.year if published else arxiv_year(arxiv.id),
+        journal_ref=collapse(_text(data, "journal-ref")) or None,
+        abstract=_text(data, "abstract").strip() or None,
+        categories=tuple(_text(data, "categories").split()),
+        comments=collapse(_text(data, "comments")) or None,
+        venue=collapse(_text(data, "venue")) or None,
+        aliases=_aliases(data.get("aliases")),
+    )
+
+
+def _aliases(value: Any) -> tuple[str, ...]:
+    """nonmun's extension of the schema: a list of nicknames ("ViT")."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise ValueError("aliases must be a list of strings")
+    return tuple(a.strip() for a in value if a.strip())
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"field {key!r} must be a string, not {type(value).__name__}")
+    return value
+
+
+def _authors(data: dict[str, Any]) -> tuple[str, ...]:
+    parsed = data.get("authors_parsed")
+    if isinstance(parsed, list) and parsed:
+        names = []
+        for parts in parsed:
+            if not isinstance(parts, list) or not parts:
+                raise ValueError("authors_parsed must be a list of [last, first, suffix] lists")
+            last, first, suffix = [*parts, "", ""][:3]
+            names.append(collapse(f"{first} {last} {suffix}"))
+        return tuple(n for n in names if n)
+    raw = collapse(_text(data, "authors"))
+    return tuple(a.strip() for a in raw.replace(" and ", ", ").split(",") if a.strip())
+
+
+def _versions(value: Any) -> tuple[Version, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ValueError("versions must be a list")
+    out = []
+    for item in value:
+        if not isinstance(item, dict) or "version" not in item:
+            raise ValueError("each version needs a 'version' field")
+        out.append(Version(str(item["version"]), _rfc_date(item.get("created"))))
+    return tuple(out)
+
+
+def _rfc_date(text: Any) -> date | None:
+    """'Wed, 23 May 2007 00:00:00 GMT' → date(2007, 5, 23)."""
+    if not isinstance(text, str) or not text:
+        return None
+    parts = text.replace(",", " ").split()
+    try:
+        return date(int(parts[3]), _MONTHS[parts[2][:3].title()], int(parts[1]))
+    except (IndexError, KeyError, ValueError):
+        raise ValueError(f"invalid version date {text!r}") from None
+
+
+def _iso_date(text: Any) -> date | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise ValueError(f"invalid update_date {text!r}") from None

@@ -1,0 +1,347 @@
+"""The command line: thin commands that parse options, call the library and report.
+
+Every ``NonmunError`` becomes one line on stderr and its exit status; nothing a
+user can cause prints a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from nonmun import __version__
+from nonmun.catalog import bibtex
+from nonmun.catalog.arxiv_api import ArxivClient
+from nonmun.catalog.identifiers import require_arxiv_id
+from nonmun.catalog.importer import ImportSummary, import_snapshot, store_records
+from nonmun.catalog.lookup import (
+    PaperFilter,
+    find_paper,
+    list_papers,
+    paper_dict,
+    paper_mentions,
+    parse_years,
+)
+from nonmun.config import Settings, load_settings
+from nonmun.db.engine import Hub, head_revision, open_hub
+from nonmun.errors import NonmunError, NotFoundError
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+app = typer.Typer(
+    help="nonmun (논문): a self-hosted hub for machine-learning paper reviews.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+papers_app = typer.Typer(help="The catalog of papers: import, fetch, show, list, export.")
+app.add_typer(papers_app, name="papers")
+
+HubOption = Annotated[
+    Path | None,
+    typer.Option("--hub", help="Hub directory (default: $NONMUN_HUB or the current directory)."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"nonmun {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    hub: HubOption = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(help="SQLAlchemy URL, e.g. postgresql+psycopg://… (or $NONMUN_DATABASE_URL)."),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """nonmun keeps one record per paper and ties every review to the papers it discusses."""
+    ctx.obj = {"hub": hub, "database_url": database_url}
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    return load_settings(ctx.obj["hub"], database_url=ctx.obj["database_url"])
+
+
+@contextmanager
+def _hub(ctx: typer.Context, create: bool = False) -> Iterator[Hub]:
+    hub = open_hub(_settings(ctx), create=create)
+    try:
+        yield hub
+    finally:
+        hub.close()
+
+
+def _json(data: Any) -> None:
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create a hub here (or in --hub), or upgrade its schema to this version."""
+    with _hub(ctx, create=True) as hub:
+        out.print(f"hub ready: {hub.settings.url_for_display} (schema {head_revision()})")
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="Where to build the demo hub.")] = Path(
+        "demo-hub"
+    ),
+) -> None:
+    """Build a demo hub from the sample pages and a small catalog (replaces DIRECTORY)."""
+    from nonmun.demo import build_demo
+
+    with err.status("building the demo hub…"):
+        target = build_demo(directory, _settings(ctx))
+    out.print(f"demo hub ready in {target}; try: nonmun --hub {directory} overview")
+
+
+@app.command()
+def overview(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Print what the hub holds: counts, sources, and every reviewed paper with its reviews."""
+    from nonmun.overview import overview as build
+
+    with _hub(ctx) as hub, hub.session() as session:
+        view = build(session)
+        if as_json:
+            _json(view.as_json())
+            return
+        out.print(", ".join(f"{n} {name}" for name, n in view.counts.items()))
+        out.print("\nSources:")
+        for source, n in view.sources:
+            out.print(f"  {source.name} ({source.kind}): {n} review(s)")
+        out.print("\nPapers with reviews:")
+        for item in view.papers:
+            ident = item.paper.arxiv_id or item.paper.doi or f"#{item.paper.id}"
+            out.print(f"  [{ident}] {item.paper.title}")
+            for m in item.mentions:
+                out.print(f"      {m.role:<9} {m.review.source.name}: {m.review.title[:70]}")
+
+
+@papers_app.command("import")
+def papers_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="arXiv snapshot JSON lines (.gz/.xz) or .bib file.")],
+    fmt: Annotated[str, typer.Option("--format", help="auto, snapshot or bibtex.")] = "auto",
+    skip_invalid: Annotated[
+        bool, typer.Option(help="Skip malformed lines, count them and list the first few.")
+    ] = False,
+    restart: Annotated[
+        bool, typer.Option(help="Ignore a checkpoint left by an interrupted import.")
+    ] = False,
+) -> None:
+    """Import papers from an arXiv metadata snapshot or a BibTeX file (idempotent, resumable)."""
+    kind = fmt if fmt != "auto" else "bibtex" if file.suffix.lower() == ".bib" else "snapshot"
+    with _hub(ctx, create=True) as hub:
+        if kind == "bibtex":
+            summary = store_records(hub, bibtex.read_bibtex(file), str(file))
+        else:
+            summary = _import_with_progress(hub, file, skip_invalid, restart)
+    _print_summary(summary)
+
+
+def _import_with_progress(hub: Hub, file: Path, skip_invalid: bool, restart: bool) -> ImportSummary:
+    columns = [
+        TextColumn("importing {task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    ]
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(file.name, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            return import_snapshot(
+                hub, file, skip_invalid=skip_invalid, restart=restart, progress=advance
+            )
+        except KeyboardInterrupt:
+            raise NonmunError(
+                "interrupted; whole batches are stored, run the same command to resume",
+                source=str(file),
+            ) from None
+
+
+def _print_summary(summary: ImportSummary) -> None:
+    resumed = f" (resumed after line {summary.resumed_at})" if summary.resumed_at else ""
+    out.print(
+        f"{summary.source}{resumed}: {summary.new} new, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged, {summary.invalid} invalid"
+    )
+    for example in summary.invalid_examples:
+        out.print(f"  skipped {example}")
+
+
+@papers_app.command("add")
+def papers_add(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(help="arXiv ids or abs/pdf URLs.")],
+) -> None:
+    """Fetch papers from the arXiv API by id (one request for all, 3 s apart)."""
+    wanted = [require_arxiv_id(i) for i in ids]
+    settings = _settings(ctx)
+    client = ArxivClient(
+        settings.arxiv_api_url,
+        delay=settings.arxiv_delay,
+        timeout=settings.arxiv_timeout,
+        retries=settings.arxiv_retries,
+    )
+    try:
+        with err.status(f"asking arXiv for {len(wanted)} paper(s)…"):
+            found = client.fetch(wanted)
+    finally:
+        client.close()
+    missing = [str(a) for a in wanted if a.id not in found]
+    if missing:
+        raise NotFoundError("arXiv has no such paper; nothing was added", source=", ".join(missing))
+    with _hub(ctx, create=True) as hub:
+        summary = store_records(hub, found.values(), "arXiv API")
+    _print_summary(summary)
+
+
+@papers_app.command("show")
+def papers_show(
+    ctx: typer.Context,
+    ident: Annotated[str, typer.Argument(metavar="ID", help="arXiv id/URL, DOI, #id …")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show one paper and every review of it."""
+    with _hub(ctx) as hub, hub.session() as session:
+        paper = find_paper(session, ident)
+        mentions = paper_mentions(session, paper)
+        data = paper_dict(paper)
+        data["reviews"] = [
+            {
+                "title": m.review.title,
+                "source": m.review.source.name,
+                "authors": [p.name for p in m.review.authors],
+                "date": m.review.published.isoformat() if m.review.published else None,
+                "url": m.review.url,
+                "role": m.role,
+                "confidence": m.confidence,
+            }
+            for m in mentions
+        ]
+    if as_json:
+        _json(data)
+        return
+    _print_paper(data)
+
+
+def _print_paper(data: dict[str, Any]) -> None:
+    out.print(f"[bold]{data['title']}[/bold]")
+    out.print(", ".join(data["authors"]) or "(authors unknown)")
+    facts = [
+        f"arXiv:{data['arxiv']}" if data["arxiv"] else "",
+        f"doi:{data['doi']}" if data["doi"] else "",
+        str(data["year"] or ""),
+        data["venue"] or data["journal_ref"] or "",
+        " ".join(data["categories"]),
+    ]
+    out.print(" · ".join(f for f in facts if f))
+    if data["aliases"]:
+        out.print("also known as: " + ", ".join(data["aliases"]))
+    for link in data["links"]:
+        out.print(f"  {link['rel']}: {link['url']}")
+    if data["abstract"]:
+        out.print(f"\n{data['abstract']}")
+    out.print(f"\nReviews ({len(data['reviews'])}):")
+    for r in data["reviews"]:
+        by = ", ".join(r["authors"]) or "unknown author"
+        out.print(f"  {r['role']:<9} {r['source']} · {by} · {r['date'] or 'undated'}: {r['title']}")
+
+
+@papers_app.command("list")
+def papers_list(
+    ctx: typer.Context,
+    years: Annotated[str | None, typer.Option(help="2019, 2019:2021, 2019: or :2021.")] = None,
+    category: Annotated[str | None, typer.Option(help="arXiv category, e.g. cs.LG.")] = None,
+    author: Annotated[str | None, typer.Option(help="Part of an author's name.")] = None,
+    alias: Annotated[str | None, typer.Option(help="A nickname, e.g. ViT.")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List papers, newest first, with filters."""
+    start, end = parse_years(years)
+    flt = PaperFilter(start, end, category, author, alias, limit, offset)
+    with _hub(ctx) as hub, hub.session() as session:
+        rows = [paper_dict(p) for p in list_papers(session, flt)]
+    if as_json:
+        _json(rows)
+        return
+    for row in rows:
+        ident = row["arxiv"] or row["doi"] or f"#{row['id']}"
+        first = (
+            row["authors"][0] + (" et al." if len(row["authors"]) > 1 else "")
+            if row["authors"]
+            else ""
+        )
+        out.print(f"{ident:<16} {row['year'] or '':<5} {row['title']}  [dim]{first}[/dim]")
+
+
+@papers_app.command("export")
+def papers_export(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="bibtex or csl-json.")] = "bibtex",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File (default: stdout).")
+    ] = None,
+    years: Annotated[str | None, typer.Option(help="2019, 2019:2021, 2019: or :2021.")] = None,
+    category: Annotated[str | None, typer.Option()] = None,
+    author: Annotated[str | None, typer.Option()] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 1_000_000,
+) -> None:
+    """Export papers as BibTeX or CSL-JSON (for Zotero, Pandoc, LaTeX)."""
+    if fmt not in ("bibtex", "csl-json"):
+        raise NonmunError("--format must be bibtex or csl-json", source=fmt)
+    start, end = parse_years(years)
+    with _hub(ctx) as hub, hub.session() as session:
+        papers = list_papers(session, PaperFilter(start, end, category, author, None, limit))
+        papers.reverse()
+        text = (
+            bibtex.write_bibtex(papers)
+            if fmt == "bibtex"
+            else orjson.dumps(bibtex.csl_json(papers), option=orjson.OPT_INDENT_2).decode() + "\n"
+        )
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"{len(papers)} paper(s) written to {output}")
+
+
+def main() -> None:
+    """Entry point: run the app, turning nonmun's errors into one line and an exit status."""
+    try:
+        app()
+    except NonmunError as exc:
+        err.print(f"error: {exc}", markup=False)
+        sys.exit(exc.exit_code)

@@ -1,0 +1,94 @@
+"""Settings: one table of values, layered defaults < nonmun.toml < NONMUN_* env < flags.
+
+A *hub* is a directory that holds ``nonmun.db`` (the SQLite default) and an
+optional ``nonmun.toml``. ``NONMUN_DATABASE_URL`` (or ``database_url`` in the
+file) points the hub at PostgreSQL instead.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from nonmun.errors import InputError
+
+CONFIG_FILE = "nonmun.toml"
+DB_FILE = "nonmun.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of nonmun, with its default."""
+
+    hub: Path = Path(".")
+    database_url: str | None = None
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    arxiv_delay: float = 3.0
+    arxiv_timeout: float = 30.0
+    arxiv_retries: int = 3
+    import_batch_size: int = 2000
+
+    @property
+    def url(self) -> str:
+        """The SQLAlchemy URL of the hub's database."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.hub / DB_FILE).resolve()}"
+
+    @property
+    def url_for_display(self) -> str:
+        """The database URL without its password."""
+        from nonmun.db.engine import redact
+
+        return redact(self.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+
+_FIELD_TYPES = {f.name: f.type for f in fields(Settings)}
+
+
+def _coerce(name: str, value: Any, origin: str) -> Any:
+    kind = _FIELD_TYPES[name]
+    try:
+        if kind in ("float",):
+            return float(value)
+        if kind in ("int",):
+            return int(value)
+        if kind in ("Path",):
+            return Path(value)
+        return None if value in ("", None) else str(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a {kind}, got {value!r}", source=origin) from None
+
+
+def load_settings(hub: Path | None = None, **flags: Any) -> Settings:
+    """Build the settings for ``hub`` from its file, the environment and ``flags``."""
+    env_hub = os.environ.get("NONMUN_HUB")
+    hub_dir = hub if hub is not None else Path(env_hub) if env_hub else Path(".")
+    values: dict[str, Any] = {"hub": hub_dir}
+    values.update(_from_file(hub_dir / CONFIG_FILE))
+    for name in _FIELD_TYPES:
+        env = os.environ.get(f"NONMUN_{name.upper()}")
+        if env is not None and name != "hub":
+            values[name] = _coerce(name, env, f"NONMUN_{name.upper()}")
+    values.update({k: v for k, v in flags.items() if v is not None})
+    return replace(Settings(), **values)
+
+
+def _from_file(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"cannot read settings: {exc}", source=str(path)) from None
+    unknown = sorted(set(data) - set(_FIELD_TYPES) - {"hub"})
+    if unknown:
+        raise InputError(f"unknown setting(s): {', '.join(unknown)}", source=str(path))
+    return {k: _coerce(k, v, str(path)) for k, v in data.items() if k != "hub"}

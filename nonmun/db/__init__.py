@@ -1,0 +1,1 @@
+"""The store: engines, sessions, schema and migrations (see ``engine`` and ``schema``)."""

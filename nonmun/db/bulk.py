@@ -1,0 +1,68 @@
+"""Bulk statements that stay fast on both databases.
+
+SQLAlchemy's per-row parameter processing and its expansion of large ``IN``
+lists cost more than SQLite itself when a snapshot import writes a hundred
+thousand rows; these helpers hand the driver ready values instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from datetime import date
+from operator import itemgetter
+from typing import Any
+
+import orjson
+from sqlalchemy import JSON, ColumnElement, Connection, Date, String, Table, any_, bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+
+def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` into ``table``, skipping any that violate a unique constraint."""
+    if not rows:
+        return
+    factory = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(factory(table).on_conflict_do_nothing(), list(rows))
+
+
+def bulk_insert(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Any]
+) -> None:
+    """Insert ``rows`` (mappings with at least ``columns``) with one driver ``executemany``."""
+    if not rows:
+        return
+    compiled = table.insert().compile(dialect=conn.dialect, column_keys=list(columns))
+    order = list(compiled.positiontup or columns)
+    convert = [(i, f) for i, c in enumerate(order) if (f := _converter(conn, table.c[c].type))]
+    pick = itemgetter(*order)
+    params: list[Any] = []
+    for row in rows:
+        values = list(pick(row))
+        for i, to_driver in convert:
+            if values[i] is not None:
+                values[i] = to_driver(values[i])
+        params.append(
+            tuple(values) if compiled.positional else dict(zip(order, values, strict=True))
+        )
+    conn.exec_driver_sql(str(compiled), params)
+
+
+def _converter(conn: Connection, kind: Any) -> Callable[[Any], Any] | None:
+    """What turns a Python value into the driver's value for a column of type ``kind``."""
+    if isinstance(kind, JSON):
+        return lambda v: orjson.dumps(v).decode()
+    if conn.dialect.name == "sqlite" and isinstance(kind, Date):
+        return date.isoformat
+    return None
+
+
+def in_values(conn: Connection, column: Any, values: Collection[str]) -> ColumnElement[bool]:
+    """``column IN values`` with one bound parameter, however many values there are."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))  # type: ignore[no-any-return]
+    keys = text("SELECT value FROM json_each(:values)").bindparams(
+        values=orjson.dumps(list(values)).decode()
+    )
+    return column.in_(keys.columns(value=String))  # type: ignore[no-any-return]

@@ -1,0 +1,1 @@
+"""Reviews in: one module per source format yielding ``ReviewRecord``; ``store`` saves them."""

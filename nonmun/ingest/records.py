@@ -1,0 +1,31 @@
+"""The plain record every importer yields for one piece of writing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a review comes from: a blog, a newsletter, a folder."""
+
+    name: str
+    kind: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """One review as found: ``external_id`` is stable across imports of the same source."""
+
+    source: SourceRef
+    external_id: str
+    title: str
+    body: str
+    published: date | None = None
+    url: str | None = None
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    category_path: str | None = None
+    language: str | None = None

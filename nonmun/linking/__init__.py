@@ -1,0 +1,1 @@
+"""Linking reviews to papers: finding mentions and resolving them against the catalog."""
