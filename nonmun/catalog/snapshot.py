@@ -26,6 +26,7 @@ from nonmun.errors import InputError
 from nonmun.text.normalize import collapse
 
 BLOCK_SIZE = 1 << 18
+_Block = tuple[list[bytes], int]  # whole lines, and how far into the raw file they reach
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
 
 
@@ -47,6 +48,7 @@ class SnapshotReader:
 
     def __init__(self, path: Path, start: int = 0):
         self.path, self.start = path, start
+        self._position = 0
         try:
             self.size = path.stat().st_size
             self._raw: IO[bytes] = path.open("rb")
@@ -54,7 +56,7 @@ class SnapshotReader:
             raise InputError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
 
     def position(self) -> int:
-        return 0 if self._raw.closed else self._raw.tell()
+        return self._position
 
     def _chunks(self) -> Iterator[bytes]:
         """Decompressed chunks of the file: one C call per megabyte read, so the GIL is free."""
@@ -92,7 +94,7 @@ class SnapshotReader:
         with parsing and storing this one: on two cores the import no longer
         pays for decompression.
         """
-        blocks: queue.Queue[list[bytes] | BaseException | None] = queue.Queue(maxsize=4)
+        blocks: queue.Queue[_Block | BaseException | None] = queue.Queue(maxsize=4)
         stop = threading.Event()
         worker = threading.Thread(target=self._decompress, args=(blocks, stop), daemon=True)
         worker.start()
@@ -100,7 +102,8 @@ class SnapshotReader:
             while (item := blocks.get()) is not None:
                 if isinstance(item, BaseException):
                     raise InputError(f"cannot decompress: {item}", source=str(self.path))
-                yield item
+                self._position = item[1]
+                yield item[0]
         finally:
             stop.set()
             while worker.is_alive():
@@ -109,7 +112,7 @@ class SnapshotReader:
                 worker.join(0.01)
 
     def _decompress(
-        self, out: queue.Queue[list[bytes] | BaseException | None], stop: threading.Event
+        self, out: queue.Queue[_Block | BaseException | None], stop: threading.Event
     ) -> None:
         rest = b""
         try:
@@ -119,8 +122,8 @@ class SnapshotReader:
                         return
                     lines = (rest + chunk).split(b"\n")
                     rest = lines.pop()
-                    out.put(lines)
-            out.put([rest] if rest else [])
+                    out.put((lines, self._raw.tell()))
+                out.put(([rest] if rest else [], self.size))
             out.put(None)
         except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
             out.put(exc)
