@@ -9,6 +9,7 @@ into nonmun and back out.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -47,10 +48,11 @@ def read_bibtex(path: Path) -> list[PaperRecord]:
 
 def parse_bibtex(text: str, source: str = "<bibtex>") -> list[PaperRecord]:
     layers = [mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors(), mw.SplitNameParts()]
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # errors are raised, not logged
     library = parse_string(text, append_middleware=layers)
     if library.failed_blocks:
         block = library.failed_blocks[0]
-        reason = str(getattr(block, "error", "syntax error")).strip().splitlines()[0]
+        reason = _reason(getattr(block, "error", None))
         line = (block.start_line or 0) + 1
         raise InputError(f"BibTeX syntax error: {reason}", source=source, line=line)
     records = []
@@ -60,6 +62,13 @@ def parse_bibtex(text: str, source: str = "<bibtex>") -> list[PaperRecord]:
         except ValueError as exc:
             raise InputError(str(exc), source=source, line=(entry.start_line or 0) + 1) from None
     return records
+
+
+def _reason(error: object) -> str:
+    for attr in ("abort_reason", "message"):
+        if isinstance(getattr(error, attr, None), str):
+            return " ".join(str(getattr(error, attr)).split())
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 def entry_record(entry: Entry) -> PaperRecord:
