@@ -172,7 +172,7 @@ def _import_with_progress(hub: Hub, file: Path, skip_invalid: bool, restart: boo
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     ]
-    with Progress(*columns, console=err, transient=True) as bar:
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task(file.name, total=None)
 
         def advance(done: int, total: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, Text, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from nonmun.catalog.identifiers import PaperRef, parse_paper_ref
@@ -76,14 +76,11 @@ def list_papers(session: Session, flt: PaperFilter) -> list[Paper]:
     if flt.year_to is not None:
         query = query.where(Paper.year <= flt.year_to)
     if flt.category:
-        padded = func.concat(" ", Paper.categories, " ")
+        padded = " " + Paper.categories + " "
         query = query.where(padded.like(f"% {_escape(flt.category)} %", escape="\\"))
     if flt.author:
-        query = query.where(
-            func.lower(Paper.authors.as_string()).like(
-                f"%{_escape(flt.author.lower())}%", escape="\\"
-            )
-        )
+        authors = func.lower(cast(Paper.authors, Text))
+        query = query.where(authors.like(f"%{_escape(flt.author.lower())}%", escape="\\"))
     if flt.alias:
         keyed = select(PaperAlias.paper_id).where(PaperAlias.key == fold(flt.alias))
         query = query.where(Paper.id.in_(keyed))

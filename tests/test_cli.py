@@ -1,0 +1,136 @@
+"""The command line as a user meets it: help, version, show, list, JSON, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import SAMPLE, run_cli, snapshot_record, write_jsonl
+from nonmun import __version__
+from nonmun.db.engine import Hub
+
+
+@pytest.fixture
+def catalog(hub: Hub, hub_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    extra = [
+        snapshot_record("1706.03762", "Attention Is All You Need", ["Ashish Vaswani", "Noam Shazeer"],
+                        doi="10.5555/3295222.3295349", categories="cs.CL cs.LG", aliases=["Transformer"],
+                        versions=[{"version": "v1", "created": "Mon, 12 Jun 2017 00:00:00 GMT"}]),
+    ]  # fmt: skip
+    for path in (SAMPLE, write_jsonl(tmp_path / "extra.jsonl", extra)):
+        done = run_cli("papers", "import", str(path), env=hub_env)
+        assert done.returncode == 0, done.stderr
+    return hub_env
+
+
+def test_version_and_help() -> None:
+    assert run_cli("--version").stdout.strip() == f"nonmun {__version__}"
+    help_text = run_cli("papers", "--help").stdout
+    for command in ("import", "add", "show", "list", "export"):
+        assert command in help_text
+
+
+def test_import_summary(hub: Hub, hub_env: dict[str, str]) -> None:
+    done = run_cli("papers", "import", str(SAMPLE), env=hub_env)
+    assert done.returncode == 0
+    assert done.stdout.strip().endswith("600 new, 0 updated, 0 unchanged, 0 invalid")
+
+
+@pytest.mark.parametrize(
+    "ident",
+    ["1706.03762", "1706.03762v5", "arXiv:1706.03762", "https://arxiv.org/pdf/1706.03762v2.pdf",
+     "10.5555/3295222.3295349", "https://doi.org/10.5555/3295222.3295349"],
+)  # fmt: skip
+def test_show_by_any_identifier(catalog: dict[str, str], ident: str) -> None:
+    done = run_cli("papers", "show", ident, "--json", env=catalog)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["title"] == "Attention Is All You Need"
+    assert data["aliases"] == ["Transformer"]
+    assert data["reviews"] == []
+
+
+def test_show_text(catalog: dict[str, str]) -> None:
+    done = run_cli("papers", "show", "0705.3316", env=catalog)
+    assert "Acyclicity of Preferences" in done.stdout
+    assert "arXiv:0705.3316 · 2007" in done.stdout
+    assert "Reviews (0):" in done.stdout
+
+
+def test_show_unknown_and_malformed(catalog: dict[str, str]) -> None:
+    unknown = run_cli("papers", "show", "2501.00001", env=catalog)
+    assert (unknown.returncode, unknown.stderr.strip()) == (
+        3, "error: 2501.00001: no such paper in this hub")  # fmt: skip
+    malformed = run_cli("papers", "show", "what?", env=catalog)
+    assert malformed.returncode == 2
+    assert malformed.stderr.strip() == "error: 'what?': not an arXiv id, DOI or known identifier"
+
+
+def test_list_filters(catalog: dict[str, str]) -> None:
+    def listed(*args: str) -> list[dict[str, object]]:
+        done = run_cli("papers", "list", "--json", "--limit", "1000", *args, env=catalog)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+    def ids(*args: str) -> list[str]:
+        return [str(p["arxiv"]) for p in listed(*args)]
+
+    everything = listed()
+    assert len(everything) == 601
+    years = {str(p["arxiv"]): p["year"] for p in everything}
+    assert set(ids("--years", "2016")) == {i for i, y in years.items() if y == 2016} != set()
+    assert set(ids("--years", "2016:")) == {i for i, y in years.items() if y and y >= 2016}  # type: ignore[operator]
+    assert set(ids("--years", ":2008")) == {i for i, y in years.items() if y and y <= 2008}  # type: ignore[operator]
+    assert ids("--category", "cs.CL", "--years", "2017") == ["1706.03762"]
+    vaswani = listed("--author", "vaswani")
+    assert "1706.03762" in [p["arxiv"] for p in vaswani]
+    assert all("vaswani" in str(p["authors"]).lower() for p in vaswani)
+    assert ids("--alias", "transformer") == ["1706.03762"]
+    assert "0705.3316" in ids("--author", "Le Roux")
+    bad = run_cli("papers", "list", "--years", "soon", env=catalog)
+    assert bad.returncode == 2 and "years must look like" in bad.stderr
+
+
+def test_list_text(catalog: dict[str, str]) -> None:
+    done = run_cli("papers", "list", "--limit", "3", env=catalog)
+    assert len(done.stdout.strip().splitlines()) == 3
+
+
+def test_csl_export_to_file(catalog: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "papers.json"
+    done = run_cli(
+        "papers", "export", "--format", "csl-json", "--years", "2017", "-o", str(out), env=catalog
+    )
+    assert done.returncode == 0, done.stderr
+    items = json.loads(out.read_text())
+    assert any(i["title"] == "Attention Is All You Need" for i in items)
+
+
+def test_user_errors_never_show_a_traceback(
+    hub: Hub, hub_env: dict[str, str], tmp_path: Path
+) -> None:
+    bad_json = tmp_path / "bad.jsonl"
+    bad_json.write_text('{"id": "1501.00001", "title": "ok"}\n{oops\n')
+    bad_bib = tmp_path / "bad.bib"
+    bad_bib.write_text("@article{a, title={x}\n@article{b, title={y}}\n")
+    binary = tmp_path / "binary.jsonl"
+    binary.write_bytes(bytes(range(256)) * 10)
+    cases = [
+        (["papers", "import", str(bad_json)], f"error: {bad_json}:2: invalid JSON"),
+        (["papers", "import", str(bad_bib)], f"error: {bad_bib}:1: BibTeX syntax error"),
+        (["papers", "import", str(tmp_path / "nope.jsonl")], "error: "),
+        (["papers", "import", str(binary)], f"error: {binary}:1: invalid JSON"),
+        (["papers", "export", "--format", "ris"], "error: ris: --format must be"),
+    ]
+    for args, start in cases:
+        done = run_cli(*args, env=hub_env)
+        assert done.returncode != 0, args
+        assert "Traceback" not in done.stderr, args
+        assert done.stderr.startswith(start), (args, done.stderr)
+        assert len(done.stderr.strip().splitlines()) == 1, (args, done.stderr)
+    skipped = run_cli("papers", "import", "--skip-invalid", str(bad_json), env=hub_env)
+    assert skipped.returncode == 0
+    assert "1 new, 0 updated, 0 unchanged, 1 invalid" in skipped.stdout
+    assert "skipped line 2: invalid JSON" in skipped.stdout
