@@ -29,7 +29,7 @@ class Settings:
     arxiv_delay: float = 3.0
     arxiv_timeout: float = 30.0
     arxiv_retries: int = 3
-    import_batch_size: int = 2000
+    import_batch_size: int = 5000
 
     @property
     def url(self) -> str:

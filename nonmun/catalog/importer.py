@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from sqlalchemy import Connection, select
 
-from nonmun.catalog.merge import CatalogWriter
+from nonmun.catalog.merge import CatalogWriter, Row, record_row
 from nonmun.catalog.records import PaperRecord
 from nonmun.catalog.snapshot import Parsed, SnapshotReader
 from nonmun.db.bulk import insert_ignore
@@ -82,28 +82,37 @@ def import_snapshot(
     summary.resumed_at = start
     reader = SnapshotReader(path, start)
     with gc_paused():
-        _import_batches(hub, reader, key, summary, skip_invalid, progress)
+        for batch in _chunks(reader, hub.settings.import_batch_size):
+            rows = _valid_rows(batch, summary, skip_invalid)
+            with hub.engine.begin() as conn:
+                if rows:
+                    summary.count(CatalogWriter(conn).write_rows(rows), keep_ids=False)
+                _save_checkpoint(conn, key, path, batch[-1].line, finished=False)
+            if progress:
+                progress(reader.position(), reader.size)
     with hub.engine.begin() as conn:
         _save_checkpoint(conn, key, path, 0, finished=True)
     return summary
 
 
-def _import_batches(
-    hub: Hub,
-    reader: SnapshotReader,
-    key: str,
-    summary: ImportSummary,
-    skip_invalid: bool,
-    progress: Progress | None,
-) -> None:
-    for batch in _chunks(reader, hub.settings.import_batch_size):
-        records = _valid_records(batch, summary, skip_invalid)
-        with hub.engine.begin() as conn:
-            if records:
-                summary.count(CatalogWriter(conn).write(records), keep_ids=False)
-            _save_checkpoint(conn, key, reader.path, batch[-1].line, finished=False)
-        if progress:
-            progress(reader.position(), reader.size)
+def _valid_rows(batch: list[Parsed], summary: ImportSummary, skip: bool) -> list[Row]:
+    rows = []
+    for parsed in batch:
+        line, error = parsed.line, parsed.error
+        if parsed.record is not None:
+            rows.append(record_row(parsed.record))
+            continue
+        if not skip:
+            raise InputError(
+                f"{error} (nothing from this batch was stored; fix the line or use "
+                "--skip-invalid, then run the same command to resume)",
+                source=summary.source,
+                line=line,
+            )
+        summary.invalid += 1
+        if len(summary.invalid_examples) < MAX_INVALID_EXAMPLES:
+            summary.invalid_examples.append(f"line {line}: {error}")
+    return rows
 
 
 @contextmanager
@@ -120,25 +129,6 @@ def gc_paused() -> Iterator[None]:
         if was_enabled:
             gc.enable()
         gc.collect()
-
-
-def _valid_records(batch: list[Parsed], summary: ImportSummary, skip: bool) -> list[PaperRecord]:
-    records = []
-    for parsed in batch:
-        if parsed.record is not None:
-            records.append(parsed.record)
-            continue
-        if not skip:
-            raise InputError(
-                f"{parsed.error} (nothing from this batch was stored; fix the line or use "
-                "--skip-invalid, then run the same command to resume)",
-                source=summary.source,
-                line=parsed.line,
-            )
-        summary.invalid += 1
-        if len(summary.invalid_examples) < MAX_INVALID_EXAMPLES:
-            summary.invalid_examples.append(f"line {parsed.line}: {parsed.error}")
-    return records
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -62,6 +62,10 @@ def record_row(rec: PaperRecord) -> Row:
         "links": [{"rel": rel, "url": url} for rel, url in rec.links],
         "comments": rec.comments,
         "provisional": False,
+        # not columns: what goes to the identifier and alias tables
+        "_dois": [v for scheme, v in rec.other_ids if scheme == "doi"],
+        "_other_ids": [list(pair) for pair in rec.other_ids],
+        "_aliases": list(rec.aliases),
     }
 
 
@@ -174,11 +178,13 @@ class CatalogWriter:
 
     def write(self, records: Sequence[PaperRecord]) -> list[tuple[Outcome, int]]:
         """Store ``records``; return each one's outcome and paper id, in order."""
-        rows = [record_row(r) for r in records]
+        return self.write_rows([record_row(r) for r in records])
+
+    def write_rows(self, rows: Sequence[Row]) -> list[tuple[Outcome, int]]:
+        """Store rows made by ``record_row`` (the form a parsing process sends)."""
         batch = self._load(rows)
         touched: list[tuple[Row, Outcome]] = []
-        for rec, new in zip(records, rows, strict=True):
-            new["_dois"] = [v for s, v in rec.other_ids if s == "doi"]
+        for new in rows:
             existing = batch.match(new)
             if existing is None:
                 batch.add(new)
@@ -192,7 +198,7 @@ class CatalogWriter:
             outcome: Outcome = "updated" if changed else "unchanged"
             touched.append((existing, outcome))
         self._flush([row for row, _ in touched])
-        self._store_extras(records, [row for row, _ in touched])
+        self._store_extras(rows, [row for row, _ in touched])
         return [(outcome, row["id"]) for row, outcome in touched]
 
     def _load(self, rows: Sequence[Row]) -> _Batch:
@@ -263,7 +269,7 @@ class CatalogWriter:
             query = select(paper_table.c.id, paper_table.c.arxiv_id).where(
                 in_values(self.conn, paper_table.c.arxiv_id, [r["arxiv_id"] for r in keyed])
             )
-            ids = dict((arxiv, pk) for pk, arxiv in self.conn.execute(query))
+            ids = {arxiv: pk for pk, arxiv in self.conn.execute(query).all()}
             for row in keyed:
                 row["id"] = ids[row["arxiv_id"]]
         for row in rows:
@@ -271,14 +277,14 @@ class CatalogWriter:
                 insert = paper_table.insert().returning(paper_table.c.id)
                 row["id"] = self.conn.execute(insert, {k: row[k] for k in CONTENT}).scalar_one()
 
-    def _store_extras(self, records: Sequence[PaperRecord], rows: Sequence[Row]) -> None:
-        """Other identifiers and aliases, ignoring those already stored."""
+    def _store_extras(self, news: Sequence[Row], stored: Sequence[Row]) -> None:
+        """Other identifiers and aliases of each new row, on the paper it was stored as."""
         idents, aliases = [], []
-        for rec, row in zip(records, rows, strict=True):
-            for scheme, value in rec.other_ids:
+        for new, row in zip(news, stored, strict=True):
+            for scheme, value in new["_other_ids"]:
                 if not (scheme == "doi" and value == row["doi"]):
                     idents.append({"paper_id": row["id"], "scheme": scheme, "value": value})
-            for alias in rec.aliases:
+            for alias in new["_aliases"]:
                 aliases.append(
                     {"paper_id": row["id"], "alias": alias, "key": fold(alias), "origin": "catalog"}
                 )

@@ -193,13 +193,15 @@ def _text(data: dict[str, Any], key: str) -> str:
 def _authors(data: dict[str, Any]) -> tuple[str, ...]:
     parsed = data.get("authors_parsed")
     if isinstance(parsed, list) and parsed:
-        names = []
-        for parts in parsed:
-            if not isinstance(parts, list) or not parts:
-                raise ValueError("authors_parsed must be a list of [last, first, suffix] lists")
-            last, first, suffix = [*parts, "", ""][:3]
-            names.append(collapse(f"{first} {last} {suffix}"))
-        return tuple(n for n in names if n)
+        try:  # [last, first, suffix] → "first last suffix"
+            names = (
+                " ".join(f"{p[1]} {p[0]} {p[2] if len(p) > 2 else ''}".split()) for p in parsed
+            )
+            return tuple(n for n in names if n)
+        except (IndexError, KeyError, TypeError):
+            raise ValueError(
+                "authors_parsed must be a list of [last, first, suffix] lists"
+            ) from None
     raw = collapse(_text(data, "authors"))
     return tuple(a.strip() for a in raw.replace(" and ", ", ").split(",") if a.strip())
 
