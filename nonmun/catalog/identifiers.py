@@ -47,6 +47,9 @@ class ArxivId:
 def parse_arxiv_id(text: str) -> ArxivId | None:
     """Parse an arXiv id or URL; ``None`` if ``text`` is not one."""
     text = text.strip()
+    match = _NEW_ID.fullmatch(text)  # the common case first
+    if match:
+        return _new_style(match)
     url = _ARXIV_URL.match(text)
     if url:
         text = url.group("id")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 
@@ -15,10 +16,12 @@ class Version:
     submitted: date | None
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "version": self.label,
-            "date": self.submitted.isoformat() if self.submitted else None,
-        }
+        return {"version": self.label, "date": _iso(self.submitted)}
+
+
+@lru_cache(maxsize=65536)
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 @dataclass(frozen=True, slots=True)

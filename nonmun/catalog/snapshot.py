@@ -7,19 +7,18 @@ recognised from the file's first bytes, not its name.
 
 from __future__ import annotations
 
-import contextlib
 import lzma
-import queue
-import threading
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
 
+from nonmun.background import in_background
 from nonmun.catalog.identifiers import arxiv_year, normalize_doi, parse_arxiv_id
 from nonmun.catalog.records import PaperRecord, Version
 from nonmun.errors import InputError
@@ -79,54 +78,30 @@ class SnapshotReader:
                 yield data
 
     def lines(self) -> Iterator[tuple[int, bytes]]:
-        """Yield ``(line number, raw line)`` after line ``start``, skipping blank lines."""
+        """Yield ``(line number, raw line)`` after line ``start``, skipping blank lines.
+
+        Decompression runs in a helper thread (zlib and lzma release the GIL), so
+        it overlaps with parsing and storing the lines already read.
+        """
         number = 0
-        for block in self._blocks():
+        for block, position in in_background(self._blocks(), ahead=4):
+            self._position = position
             for raw in block:
                 number += 1
                 if number > self.start and raw.strip():
                     yield number, raw
 
-    def _blocks(self) -> Iterator[list[bytes]]:
-        """Lists of whole lines, decompressed by a helper thread.
-
-        zlib and lzma release the GIL, so decompressing the next block overlaps
-        with parsing and storing this one: on two cores the import no longer
-        pays for decompression.
-        """
-        blocks: queue.Queue[_Block | BaseException | None] = queue.Queue(maxsize=4)
-        stop = threading.Event()
-        worker = threading.Thread(target=self._decompress, args=(blocks, stop), daemon=True)
-        worker.start()
-        try:
-            while (item := blocks.get()) is not None:
-                if isinstance(item, BaseException):
-                    raise InputError(f"cannot decompress: {item}", source=str(self.path))
-                self._position = item[1]
-                yield item[0]
-        finally:
-            stop.set()
-            while worker.is_alive():
-                with contextlib.suppress(queue.Empty):
-                    blocks.get_nowait()
-                worker.join(0.01)
-
-    def _decompress(
-        self, out: queue.Queue[_Block | BaseException | None], stop: threading.Event
-    ) -> None:
+    def _blocks(self) -> Iterator[_Block]:
         rest = b""
         try:
             with self._raw:
                 for chunk in self._chunks():
-                    if stop.is_set():
-                        return
                     lines = (rest + chunk).split(b"\n")
                     rest = lines.pop()
-                    out.put((lines, self._raw.tell()))
-                out.put(([rest] if rest else [], self.size))
-            out.put(None)
+                    yield lines, self._raw.tell()
+                yield ([rest] if rest else []), self.size
         except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
-            out.put(exc)
+            raise InputError(f"cannot decompress: {exc}", source=str(self.path)) from None
 
     def __iter__(self) -> Iterator[Parsed]:
         for number, raw in self.lines():
@@ -219,6 +194,7 @@ def _versions(value: Any) -> tuple[Version, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65536)  # a snapshot has a few thousand distinct days
 def _rfc_date(text: Any) -> date | None:
     """'Wed, 23 May 2007 00:00:00 GMT' → date(2007, 5, 23)."""
     if not isinstance(text, str) or not text:
@@ -230,6 +206,7 @@ def _rfc_date(text: Any) -> date | None:
         raise ValueError(f"invalid version date {text!r}") from None
 
 
+@lru_cache(maxsize=65536)
 def _iso_date(text: Any) -> date | None:
     if not isinstance(text, str) or not text:
         return None

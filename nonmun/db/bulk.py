@@ -13,7 +13,18 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, ColumnElement, Connection, Date, String, Table, any_, bindparam, text
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Connection,
+    Date,
+    String,
+    Table,
+    any_,
+    bindparam,
+    func,
+    select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -62,7 +73,5 @@ def in_values(conn: Connection, column: Any, values: Collection[str]) -> ColumnE
     """``column IN values`` with one bound parameter, however many values there are."""
     if conn.dialect.name == "postgresql":
         return column == any_(bindparam(None, list(values), type_=ARRAY(String)))  # type: ignore[no-any-return]
-    keys = text("SELECT value FROM json_each(:values)").bindparams(
-        values=orjson.dumps(list(values)).decode()
-    )
-    return column.in_(keys.columns(value=String))  # type: ignore[no-any-return]
+    each = func.json_each(orjson.dumps(list(values)).decode()).table_valued("value")
+    return column.in_(select(each.c.value))  # type: ignore[no-any-return]
