@@ -26,7 +26,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, bindparam, func, select, update
 
 from nonmun.catalog.records import PaperRecord
-from nonmun.db.bulk import bulk_insert, in_values, insert_ignore
+from nonmun.db.bulk import bulk_insert, in_list, insert_ignore, list_param
 from nonmun.db.schema import alias_table, identifier_table, paper_table
 from nonmun.text.normalize import fold, surname_key, title_key
 
@@ -208,14 +208,12 @@ class CatalogWriter:
         arxiv = {r["arxiv_id"] for r in rows if r["arxiv_id"]}
         dois = {r["doi"] for r in rows if r["doi"]}
         keys = {r["title_key"] for r in rows}
-        for where in (
-            in_values(self.conn, paper_table.c.arxiv_id, arxiv) if arxiv else None,
-            in_values(self.conn, paper_table.c.doi, dois) if dois else None,
-            in_values(self.conn, paper_table.c.title_key, keys),
-        ):
-            if where is not None:
-                for found in self.conn.execute(select(*columns).where(where)).mappings():
-                    batch.add(dict(found))
+        for column, values in (("arxiv_id", arxiv), ("doi", dois), ("title_key", keys)):
+            if values:
+                query = select(*columns).where(in_list(self.conn, paper_table.c[column]))
+                found = self.conn.execute(query, {"values": list_param(self.conn, values)})
+                for row in found.mappings():
+                    batch.add(dict(row))
         self._load_other_dois(batch, dois - set(batch.by_doi))
         return batch
 
@@ -227,9 +225,10 @@ class CatalogWriter:
         query = (
             select(*columns)
             .join(ident, ident.c.paper_id == paper_table.c.id)
-            .where(ident.c.scheme == "doi", in_values(self.conn, ident.c.value, dois))
+            .where(ident.c.scheme == "doi", in_list(self.conn, ident.c.value))
         )
-        for found in self.conn.execute(query).mappings():
+        params = {"values": list_param(self.conn, dois)}
+        for found in self.conn.execute(query, params).mappings():
             row = dict(found)
             batch.add({**row, "_dois": [row.pop("value")]})
 
@@ -267,9 +266,10 @@ class CatalogWriter:
         if keyed:
             bulk_insert(self.conn, paper_table, CONTENT, keyed)
             query = select(paper_table.c.id, paper_table.c.arxiv_id).where(
-                in_values(self.conn, paper_table.c.arxiv_id, [r["arxiv_id"] for r in keyed])
+                in_list(self.conn, paper_table.c.arxiv_id)
             )
-            ids = {arxiv: pk for pk, arxiv in self.conn.execute(query).all()}
+            params = {"values": list_param(self.conn, [r["arxiv_id"] for r in keyed])}
+            ids = {arxiv: pk for pk, arxiv in self.conn.execute(query, params).all()}
             for row in keyed:
                 row["id"] = ids[row["arxiv_id"]]
         for row in rows:
