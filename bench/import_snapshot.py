@@ -95,9 +95,8 @@ def main() -> None:
             print(f"{path.name:<45} {name:<7} {f['records']:>9.0f} {f['seconds']:>7.1f} "
                   f"{rate:>8.0f} {f['peak_mb']:>8.0f}")  # fmt: skip
         ratio = (imported["records"] / imported["seconds"]) / (parse["records"] / parse["seconds"])
-        print(
-            f"{'':<45} import/parse = {ratio:.2f}  (aim ≥ 0.30); database {imported['db_mb']:.0f} MB"
-        )
+        size = imported["db_mb"]
+        print(f"{'':<45} import/parse = {ratio:.2f}  (aim ≥ 0.30); database {size:.0f} MB")
 
 
 if __name__ == "__main__":

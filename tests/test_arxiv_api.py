@@ -6,10 +6,10 @@ import socket
 from datetime import date
 
 import pytest
-from arxiv_server import arxiv_server
-from helpers import run_cli
 from sqlalchemy import select
 
+from arxiv_server import arxiv_server
+from helpers import run_cli
 from nonmun.catalog.arxiv_api import ArxivClient
 from nonmun.catalog.identifiers import ArxivId
 from nonmun.db.engine import Hub

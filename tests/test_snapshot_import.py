@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import SAMPLE, paper_digest, sample_records, snapshot_record, write_jsonl
 from sqlalchemy import func, select
 
+from helpers import SAMPLE, paper_digest, sample_records, snapshot_record, write_jsonl
 from nonmun.catalog.importer import import_snapshot
 from nonmun.catalog.snapshot import SnapshotReader, parse_record
 from nonmun.db.engine import Hub, open_hub
