@@ -21,15 +21,28 @@ from nonmun.ingest.store import store_reviews
 
 DEMO = resources.files("nonmun") / "data" / "demo"
 
-# The sample pages, as saved text, and what is known of where they came from.
+# The sample pages, saved as text: where each came from, a title for it, and its date.
 SAMPLES = {
-    "blog-listing-duemoo.txt": (SourceRef("duemoo's paper reviews", "jekyll"), None),
-    "blog-category-tistory.txt": (SourceRef("머신러닝&딥러닝 논문리뷰 (Tistory)", "tistory"), None),
+    "blog-listing-duemoo.txt": (
+        SourceRef("duemoo's paper reviews", "jekyll"),
+        "Paper reviews (list page)",
+        None,
+    ),
+    "blog-category-tistory.txt": (
+        SourceRef("머신러닝&딥러닝 논문리뷰 (Tistory)", "tistory"),
+        "머신러닝&딥러닝/논문리뷰 (category page)",
+        None,
+    ),
     "newsletter-weekly-ai-trend.txt": (
         SourceRef("GDSC Sookmyung Weekly AI Trend", "newsletter"),
+        "[4월 4주차] GDSC Sookmyung Weekly AI Trend",
         date(2023, 4, 26),
     ),
-    "digest-weekly-arxiv.txt": (SourceRef("Weekly arXiv digest", "digest"), None),
+    "digest-weekly-arxiv.txt": (
+        SourceRef("Weekly arXiv digest", "digest"),
+        "이번 주 분량 (weekly arXiv digest)",
+        None,
+    ),
 }
 
 
@@ -56,12 +69,9 @@ def build_demo(target: Path, settings: Settings) -> Path:
 def sample_reviews() -> list[ReviewRecord]:
     """Each sample page as one review (the page parsers split them further)."""
     records = []
-    for name, (source, published) in SAMPLES.items():
+    for name, (source, title, published) in SAMPLES.items():
         text = (DEMO / "samples" / name).read_text(encoding="utf-8")
-        title = next((line.strip() for line in text.splitlines() if line.strip()), name)
-        records.append(
-            ReviewRecord(source, f"sample:{name}", title[:200], text, published=published)
-        )
+        records.append(ReviewRecord(source, f"sample:{name}", title, text, published=published))
     return records
 
 
