@@ -52,6 +52,8 @@ app = typer.Typer(
 )
 papers_app = typer.Typer(help="The catalog of papers: import, fetch, show, list, export.")
 app.add_typer(papers_app, name="papers")
+eval_app = typer.Typer(help="Measure quality on labeled data.")
+app.add_typer(eval_app, name="eval")
 
 HubOption = Annotated[
     Path | None,
@@ -336,6 +338,41 @@ def papers_export(
     else:
         output.write_text(text, encoding="utf-8")
         err.print(f"{len(papers)} paper(s) written to {output}")
+
+
+@app.command()
+def link(
+    ctx: typer.Context,
+    jsonl: Annotated[Path, typer.Option("--jsonl", help='Input: {"id", "text"} per line.')],
+    out: Annotated[Path, typer.Option("--out", help="Output: the papers of each text.")],
+) -> None:
+    """Link texts to the hub's papers in batch (a stable interface for scripts)."""
+    from nonmun.linking.batch import link_jsonl
+
+    with _hub(ctx) as hub, hub.session() as session:
+        count = link_jsonl(session, jsonl, out)
+    err.print(f"{count} text(s) linked to {out}")
+
+
+@eval_app.command("links")
+def eval_links(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Labeled texts, as in links-dev.jsonl.")],
+    show_errors: Annotated[bool, typer.Option("--errors", help="List misses.")] = False,
+) -> None:
+    """Precision and recall of the linker for reviewed and mentioned papers."""
+    from nonmun.linking.batch import evaluate_file
+
+    with _hub(ctx) as hub, hub.session() as session:
+        result = evaluate_file(session, file)
+    for role, sc in result.scores.items():
+        out.print(
+            f"{role:<9} precision {sc.precision:.3f}  recall {sc.recall:.3f}  "
+            f"({sc.true_positive} right of {sc.predicted} found, {sc.expected} labeled)"
+        )
+    if show_errors:
+        for line in result.errors:
+            out.print(f"  {line}")
 
 
 def main() -> None:

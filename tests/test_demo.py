@@ -26,6 +26,11 @@ def test_demo_builds_and_rebuilds(tmp_path: Path) -> None:
     linked = {p["arxiv"] for p in view["papers"]}
     assert {"2007.05471", "2007.08100", "2003.11038", "2006.15486"} <= linked
 
+    sam = run_cli("--hub", str(target), "papers", "show", "2010.01412", "--json").stdout
+    reviews = json.loads(sam)["reviews"]
+    assert {(r["source"], r["role"]) for r in reviews} == {
+        ("duemoo's paper reviews", "reviewed"), ("머신러닝&딥러닝 논문리뷰 (Tistory)", "reviewed")}  # fmt: skip
+
     text = run_cli("--hub", str(target), "overview", env={"PATH": "/usr/bin:/bin"}).stdout
     assert text.startswith("85 papers, 4 reviews")
     assert "[2007.05471] Geometric Style Transfer" in text

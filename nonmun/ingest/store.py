@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from nonmun.db.schema import Person, Review, Source
 from nonmun.ingest.records import ReviewRecord, SourceRef
-from nonmun.linking.identifiers import link_review
+from nonmun.linking.index import CatalogIndex
+from nonmun.linking.linker import Linker
+from nonmun.linking.mentions import link_review
 from nonmun.text.language import detect_language
 
 
@@ -30,8 +32,13 @@ class StoreSummary:
     review_ids: list[int] = field(default_factory=list)
 
 
-def store_reviews(session: Session, records: Iterable[ReviewRecord]) -> StoreSummary:
-    """Insert or update each record's review, its source, authors and mentions."""
+def store_reviews(
+    session: Session, records: Iterable[ReviewRecord], linker: Linker | None = None
+) -> StoreSummary:
+    """Insert or update each record's review, its source, authors and mentions.
+
+    ``linker`` defaults to one over the hub's whole catalog, built on first need.
+    """
     summary = StoreSummary()
     for record in records:
         source = get_source(session, record.source)
@@ -52,7 +59,8 @@ def store_reviews(session: Session, records: Iterable[ReviewRecord]) -> StoreSum
                 summary.updated += 1
             _fill(session, review, record, digest)
             session.flush()
-            link_review(session, review)
+            linker = linker or Linker(CatalogIndex.load(session))
+            link_review(session, review, linker)
         summary.review_ids.append(review.id)
     return summary
 

@@ -1,0 +1,92 @@
+"""The linker's batch interface: JSON lines in, JSON lines out; and its evaluation.
+
+Input lines are ``{"id": str, "text": str}``; output lines are ``{"id": str,
+"papers": [{"arxiv": str|null, "title": str, "role": "reviewed"|"mentioned",
+"confidence": float}]}``. Other tools depend on this shape: keep it stable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nonmun.db.schema import Paper
+from nonmun.errors import InputError
+from nonmun.linking.evaluate import Evaluation, read_labeled, score
+from nonmun.linking.index import CatalogIndex
+from nonmun.linking.linker import MIN_CONFIDENCE, Link, Linker
+
+
+class PaperNames:
+    """arXiv ids and titles of linked papers, fetched as needed."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.cache: dict[int, tuple[str | None, str]] = {}
+
+    def describe(self, links: list[Link]) -> list[dict[str, Any]]:
+        missing = [x.paper_id for x in links if x.paper_id not in self.cache]
+        if missing:
+            query = select(Paper.id, Paper.arxiv_id, Paper.title).where(Paper.id.in_(missing))
+            for pid, arxiv, title in self.session.execute(query):
+                self.cache[pid] = (arxiv, title)
+        return [
+            {
+                "arxiv": self.cache[x.paper_id][0],
+                "title": self.cache[x.paper_id][1],
+                "role": x.role,
+                "confidence": round(x.confidence, 3),
+            }
+            for x in links
+        ]
+
+
+def link_jsonl(session: Session, source: Path, target: Path) -> int:
+    """Link every text of ``source`` into ``target``; return how many texts."""
+    texts = _read_texts(source)
+    linker, names = Linker(CatalogIndex.load(session)), PaperNames(session)
+    lines = [
+        orjson.dumps({"id": ident, "papers": names.describe(linker.link(text))})
+        for ident, text in texts
+    ]
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_bytes(b"".join(line + b"\n" for line in lines))
+    partial.replace(target)
+    return len(lines)
+
+
+def _read_texts(path: Path) -> list[tuple[str, str]]:
+    try:
+        raw = path.read_bytes().splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
+    texts = []
+    for number, line in enumerate(raw, 1):
+        if not line.strip():
+            continue
+        try:
+            item = orjson.loads(line)
+            ident, text = item["id"], item["text"]
+            if not isinstance(ident, str) or not isinstance(text, str):
+                raise TypeError
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            raise InputError(
+                'each line must be {"id": str, "text": str}', source=str(path), line=number
+            ) from None
+        texts.append((ident, text))
+    return texts
+
+
+def evaluate_file(session: Session, path: Path) -> Evaluation:
+    """Run the linker on a labeled file and score it (links below ``MIN_CONFIDENCE`` ignored)."""
+    items = read_labeled(path)
+    linker, names = Linker(CatalogIndex.load(session)), PaperNames(session)
+    pairs = []
+    for item in items:
+        links = [x for x in linker.link(item["text"]) if x.confidence >= MIN_CONFIDENCE]
+        pairs.append((item, names.describe(links)))
+    return score(pairs)

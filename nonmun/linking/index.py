@@ -1,0 +1,110 @@
+"""What the linker knows of the catalog: titles by their first words, nicknames, ids.
+
+Built once per command from the hub's papers and aliases and from the curated
+table of well-known papers (``nonmun/data/landmarks.jsonl``: nicknames, Korean
+ones included, and nicknames shared by several papers). Everything is folded
+tokens, so lookups are dictionary hits, not scans.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nonmun.db.schema import Paper, PaperAlias
+from nonmun.linking.tokens import compact, norms
+from nonmun.text.normalize import title_key
+
+LANDMARKS = resources.files("nonmun") / "data" / "landmarks.jsonl"
+KEY_WORDS = 3  # titles are indexed by their first three tokens
+MAX_NICKNAME_WORDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Nickname:
+    """A nickname of one paper; ``exact_case`` when it is also an ordinary word or name."""
+
+    paper_id: int
+    text: str
+    exact_case: bool
+    ambiguous: bool
+
+
+@dataclass
+class CatalogIndex:
+    titles: dict[str, list[tuple[str, int, int]]] = field(default_factory=lambda: defaultdict(list))
+    short_titles: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    nicknames: dict[str, list[Nickname]] = field(default_factory=lambda: defaultdict(list))
+    by_arxiv: dict[str, int] = field(default_factory=dict)
+    arxiv_of: dict[int, str | None] = field(default_factory=dict)
+    year_of: dict[int, int | None] = field(default_factory=dict)
+    surname_of: dict[int, str] = field(default_factory=dict)
+
+    def add_paper(
+        self, pid: int, arxiv: str | None, title: str, year: int | None, surname: str
+    ) -> None:
+        words = norms(title)
+        if len(words) >= KEY_WORDS:
+            self.titles[" ".join(words[:KEY_WORDS])].append((" ".join(words), len(words), pid))
+        elif words:
+            self.short_titles[" ".join(words)].append(pid)
+        if arxiv:
+            self.by_arxiv[arxiv] = pid
+        self.arxiv_of[pid], self.year_of[pid], self.surname_of[pid] = arxiv, year, surname
+
+    def add_nickname(self, pid: int, text: str, ambiguous: bool = False) -> None:
+        words = norms(text)
+        if not words or len(words) > MAX_NICKNAME_WORDS or _too_common(text):
+            return
+        key = compact(words)
+        if any(n.paper_id == pid for n in self.nicknames[key]):
+            return
+        self.nicknames[key].append(Nickname(pid, text, _exact_case(text), ambiguous))
+
+    @classmethod
+    def load(cls, session: Session) -> CatalogIndex:
+        """Index every paper of the hub, its stored aliases and the landmark nicknames."""
+        index = cls()
+        by_title: dict[str, int] = {}
+        query = select(Paper.id, Paper.arxiv_id, Paper.title, Paper.year, Paper.author_key)
+        for pid, arxiv, title, year, surname in session.execute(
+            query.execution_options(yield_per=20000)
+        ):
+            index.add_paper(pid, arxiv, title, year, surname)
+            by_title.setdefault(title_key(title), pid)
+        for pid, alias in session.execute(select(PaperAlias.paper_id, PaperAlias.alias)):
+            index.add_nickname(pid, alias)
+        for mark in _landmarks():
+            found = index.by_arxiv.get(mark["arxiv"] or "")
+            found = found if found is not None else by_title.get(title_key(mark["title"]))
+            if found is not None:
+                for alias in mark["aliases"]:
+                    index.add_nickname(found, alias)
+                for alias in mark["ambiguous_aliases"]:
+                    index.add_nickname(found, alias, ambiguous=True)
+        return index
+
+
+def _landmarks() -> list[dict[str, Any]]:
+    with LANDMARKS.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def _too_common(text: str) -> bool:
+    """Two-syllable Korean nicknames are everyday words too ("달리" for DALL-E is "unlike")."""
+    hangul = sum("\uac00" <= c <= "\ud7a3" for c in text)
+    return hangul == len(text.replace(" ", "")) and hangul <= 2
+
+
+def _exact_case(text: str) -> bool:
+    """Nicknames that are also words or names ("Transformer", "Adam", "CLIP", "SAM") must
+    appear with their own capitals; coined ones ("StyleGAN", "ViT", "PG-GAN") need not."""
+    if " " in text or not text.isalpha():
+        return False
+    return (text.isupper() and len(text) <= 5) or (text[0].isupper() and text[1:].islower())

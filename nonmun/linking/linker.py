@@ -1,0 +1,242 @@
+"""The linker: which papers a text reviews and which it mentions, with evidence.
+
+Three kinds of evidence, surest first: identifiers (arXiv ids and URLs), titles
+(exact up to case, accents and punctuation, against the whole catalog) and
+nicknames ("ViT", "트랜스포머"). A paper is *reviewed* when it is named in a
+heading-like line (a post title such as "Title(2021)" or "논문 리뷰: Title", a
+digest's link line) or introduced by a cue ("소개해드리고 싶은 논문은 …",
+"this paper"); otherwise it is *mentioned*. Nicknames shared by several papers
+are reported with low confidence unless the text settles them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nonmun.linking.identifiers import find_arxiv_ids
+from nonmun.linking.index import MAX_NICKNAME_WORDS, CatalogIndex, Nickname
+from nonmun.linking.tokens import Token, compact, tokenize, without_josa
+
+MIN_CONFIDENCE = 0.5  # below this a link is a guess, shown but not counted
+SHORT_TITLE_WORDS = 5  # shorter titles must look like titles where they stand
+_CUES = re.compile(
+    r"소개(?:해\s*드리|하)[^.\n]{0,12}논문|리뷰할|이번\s*논문|오늘의\s*논문|이\s*논문은|"
+    r"this paper|the paper we review|we review",
+    re.IGNORECASE,
+)
+_URL_LEAD = re.compile(r"^(?:https?://)?(?:www\.|export\.)?$")
+# "CLIP 논문에 대해 소개해드리려고 합니다": the name, then 논문, in a sentence introducing it
+_PAPER_AFTER = re.compile(
+    r"\s*(?:\([^)]{1,20}\)\s*)?(?:논문|paper)[^.\n]{0,30}(?:소개|리뷰|살펴|정리|review)",
+    re.IGNORECASE,
+)
+_REVIEWING = re.compile(r"리뷰|정리|요약|review|summary", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?。]\s*$|[다요죠]\.?\s*$")
+_YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One paper a text names: role, confidence, the matched span and how it matched."""
+
+    paper_id: int
+    role: str
+    confidence: float
+    evidence: str
+    method: str
+    start: int
+
+
+class Linker:
+    """Finds the papers of a text against a ``CatalogIndex``."""
+
+    def __init__(self, index: CatalogIndex):
+        self.index = index
+
+    def link(self, text: str) -> list[Link]:
+        """Every paper named in ``text``, one ``Link`` each, in order of first appearance."""
+        found: list[Link] = []
+        found += self._identifiers(text)
+        tokens = tokenize(text)
+        covered: set[int] = set()
+        found += self._titles(text, tokens, covered)
+        found += self._nicknames(text, tokens, covered)
+        return _merge(found)
+
+    def _identifiers(self, text: str) -> list[Link]:
+        links = []
+        for hit in find_arxiv_ids(text):
+            pid = self.index.by_arxiv.get(hit.arxiv_id)
+            if pid is not None:
+                end = hit.start + len(hit.evidence)
+                role = _role(text, hit.start, end, "identifier")
+                links.append(Link(pid, role, 1.0, hit.evidence, "identifier", hit.start))
+        return links
+
+    def _titles(self, text: str, tokens: list[Token], covered: set[int]) -> list[Link]:
+        words = [t.norm for t in tokens]
+        links = []
+        i = 0
+        while i < len(words):
+            best = self._title_at(words, i)
+            if best is None:
+                i += 1
+                continue
+            size, pids = best
+            start, end = tokens[i].start, tokens[i + size - 1].end
+            if size < SHORT_TITLE_WORDS and not _looks_like_title(text, start, end):
+                i += 1
+                continue
+            pid, confidence = self._settle(pids, text, start)
+            confidence *= 0.95 if size >= SHORT_TITLE_WORDS else 0.85
+            role = _role(text, start, end)
+            links.append(Link(pid, role, confidence, text[start:end], "title", start))
+            covered.update(range(i, i + size))
+            i += size
+        return links
+
+    def _title_at(self, words: list[str], i: int) -> tuple[int, list[int]] | None:
+        """The longest catalog title starting at token ``i``: its length and papers."""
+        best: tuple[int, list[int]] | None = None
+        for joined, size, pid in self.index.titles.get(" ".join(words[i : i + 3]), ()):
+            if (best is None or size >= best[0]) and " ".join(words[i : i + size]) == joined:
+                best = (size, [*best[1], pid]) if best and best[0] == size else (size, [pid])
+        return best
+
+    def _settle(self, pids: list[int], text: str, start: int) -> tuple[int, float]:
+        """One paper among several with the same title: the one whose year or author is near."""
+        if len(pids) == 1:
+            return pids[0], 1.0
+        near = text[max(0, start - 200) : start + 400].lower()
+        years = {int(y) for y in _YEAR.findall(near)}
+        for pid in pids:
+            surname = self.index.surname_of.get(pid, "")
+            if self.index.year_of.get(pid) in years or (surname and surname in near):
+                return pid, 0.9
+        return pids[0], 0.4
+
+    def _nicknames(self, text: str, tokens: list[Token], covered: set[int]) -> list[Link]:
+        links = []
+        i = 0
+        while i < len(tokens):
+            hit = None if i in covered else self._nickname_at(text, tokens, i)
+            if hit is None:
+                i += 1
+                continue
+            size, candidates = hit
+            start, end = tokens[i].start, tokens[i + size - 1].end
+            pid, confidence = self._choose(candidates, text)
+            role = _role(text, start, end, "nickname")
+            links.append(Link(pid, role, confidence, text[start:end], "nickname", start))
+            i += size
+        return links
+
+    def _nickname_at(
+        self, text: str, tokens: list[Token], i: int
+    ) -> tuple[int, list[Nickname]] | None:
+        for size in range(min(MAX_NICKNAME_WORDS, len(tokens) - i), 0, -1):
+            words = [t.norm for t in tokens[i : i + size]]
+            keys = [compact(words)]
+            stripped = without_josa(words[-1])
+            if stripped:
+                keys.append(compact([*words[:-1], stripped]))
+            for key in keys:
+                found = [
+                    n
+                    for n in self.index.nicknames.get(key, ())
+                    if _case_ok(n, text, tokens, i, size)
+                ]
+                if found:
+                    return size, found
+        return None
+
+    def _choose(self, candidates: list[Nickname], text: str) -> tuple[int, float]:
+        """A nickname's paper; several papers share it → context decides, or low confidence."""
+        clear = [n for n in candidates if not n.ambiguous]
+        if len(clear) == 1 and len(candidates) == 1:
+            return clear[0].paper_id, 0.8
+        years = {int(y) for y in _YEAR.findall(text)}
+        dated = [n for n in candidates if self.index.year_of.get(n.paper_id) in years]
+        if len(dated) == 1:
+            return dated[0].paper_id, 0.7
+        return candidates[0].paper_id, 0.3
+
+
+def _case_ok(nick: Nickname, text: str, tokens: list[Token], i: int, size: int) -> bool:
+    """Word-like nicknames need their capitals; phrases ("Objects as Points") must look
+    like a title where they stand."""
+    start, end = tokens[i].start, tokens[i + size - 1].end
+    if nick.exact_case:
+        return re.sub(r"[\s\-·]", "", text[start:end]).startswith(nick.text)
+    if " " in nick.text.strip():
+        return _looks_like_title(text, start, end)
+    return True
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return line_start, len(text) if line_end < 0 else line_end
+
+
+def _looks_like_title(text: str, start: int, end: int) -> bool:
+    """A short title counts where it stands alone, is quoted, or is written in Title Case."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if not text[line_start:start].strip() or text[start - 1 : start] in "\"'‘“「『[(":
+        return True
+    words = [w for w in re.findall(r"[A-Za-z][\w-]*", text[start:end]) if len(w) > 3]
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
+def _role(text: str, start: int, end: int, kind: str = "title") -> str:
+    """``reviewed`` for a heading-like line or a cue sentence, else ``mentioned``.
+
+    ``kind`` is how the paper was named: an ``identifier`` counts when it stands
+    on a line of its own (a digest's link line), a ``title`` when it heads a
+    short line ("Title(2021)", "논문 리뷰: Title"), a ``nickname`` only when it is
+    the whole line or comes before a separator ("CLIP - …"): "Transformer 모델이란?"
+    is about the idea, not a review of the paper.
+    """
+    line_start, line_end = _line_bounds(text, start, end)
+    line = text[line_start:line_end].strip()
+    lead = _URL_LEAD.sub("", text[line_start:start].strip())
+    rest = text[end:line_end].strip()
+    if kind == "identifier":
+        heading = not lead and not rest
+    elif kind == "nickname":
+        heading = not lead and (
+            len(rest) <= 3 or rest[:1] in "-:|—–" or bool(_REVIEWING.search(rest))
+        )
+    else:
+        heading = len(lead) <= 12 and len(lead) + len(rest) <= 60 and not _SENTENCE_END.search(line)
+    if heading:
+        return "reviewed"
+    sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    sentence_end = min((i for i in (text.find(". ", end), line_end) if i >= 0), default=line_end)
+    if kind != "nickname" and _CUES.search(text[sentence_start:end]):
+        return "reviewed"
+    if _PAPER_AFTER.match(text, end, sentence_end):
+        return "reviewed"
+    return "mentioned"
+
+
+def _merge(links: list[Link]) -> list[Link]:
+    """One link per paper: reviewed if any occurrence is, the highest confidence."""
+    best: dict[int, Link] = {}
+    for link in links:
+        known = best.get(link.paper_id)
+        if known is None:
+            best[link.paper_id] = link
+            continue
+        role = "reviewed" if "reviewed" in (known.role, link.role) else "mentioned"
+        top = max(known, link, key=lambda x: x.confidence)
+        best[link.paper_id] = Link(
+            link.paper_id,
+            role,
+            top.confidence,
+            top.evidence,
+            top.method,
+            min(known.start, link.start),
+        )
+    return sorted(best.values(), key=lambda x: x.start)

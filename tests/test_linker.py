@@ -1,0 +1,113 @@
+"""The linker: identifiers, titles, nicknames, roles, traps, and the labeled samples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import run_cli
+from nonmun.catalog.importer import store_records
+from nonmun.catalog.records import PaperRecord
+from nonmun.db.engine import Hub
+from nonmun.linking.index import CatalogIndex
+from nonmun.linking.linker import MIN_CONFIDENCE, Linker
+
+LABELED = Path(__file__).parent / "data" / "links-dev.jsonl"
+
+PAPERS = [
+    PaperRecord(title="Attention Is All You Need", authors=("Ashish Vaswani",), arxiv_id="1706.03762",
+                year=2017, aliases=("Transformer", "트랜스포머")),
+    PaperRecord(title="Sharpness-Aware Minimization for Efficiently Improving Generalization",
+                authors=("Pierre Foret",), arxiv_id="2010.01412", year=2020),
+    PaperRecord(title="Segment Anything", authors=("Alexander Kirillov",), arxiv_id="2304.02643", year=2023),
+    PaperRecord(title="Objects as Points", authors=("Xingyi Zhou",), arxiv_id="1904.07850", year=2019),
+    PaperRecord(title="An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale",
+                authors=("Alexey Dosovitskiy",), arxiv_id="2010.11929", year=2020),
+]  # fmt: skip
+
+
+@pytest.fixture
+def linker(hub: Hub) -> Linker:
+    store_records(hub, PAPERS, "test")
+    with hub.session() as session:
+        return Linker(CatalogIndex.load(session))
+
+
+def found(linker: Linker, text: str) -> dict[str, tuple[str, float, str]]:
+    index = linker.index
+    return {
+        index.arxiv_of[x.paper_id] or "": (x.role, x.confidence, x.method)
+        for x in linker.link(text)
+        if x.confidence >= MIN_CONFIDENCE
+    }
+
+
+def test_title_lines_are_reviews_and_prose_mentions(linker: Linker) -> None:
+    text = "Attention Is All You Need(2017)\n\nTransformer를 처음 제시한 논문. ViT: an image is worth 16x16 words: transformers for image recognition at scale 에서도 쓰인다."
+    links = found(linker, text)
+    assert links["1706.03762"][0] == "reviewed"
+    assert links["2010.11929"][:1] == ("mentioned",)
+
+
+def test_review_prefixes_quotes_and_line_breaks(linker: Linker) -> None:
+    for text in [
+        "논문 리뷰: Sharpness-Aware Minimization for Efficiently Improving Generalization",
+        "[Paper Review] Sharpness-aware minimization for efficiently improving generalization",
+        '"Sharpness-Aware Minimization for\nEfficiently Improving Generalization"',
+    ]:
+        assert "2010.01412" in found(linker, text), text
+
+
+def test_near_miss_titles_are_not_links(linker: Linker) -> None:
+    assert found(linker, "Attention Is Not What You Need\n\nA critique.") == {}
+    assert found(linker, "we treat objects as points in a metric space") == {}
+
+
+def test_identifiers_win(linker: Linker) -> None:
+    text = "https://arxiv.org/abs/1904.07850v2\nObjects as Points (Xingyi Zhou)\n요약."
+    assert found(linker, text)["1904.07850"] == ("reviewed", 1.0, "identifier")
+    inline = found(linker, "관련 연구(https://arxiv.org/abs/1904.07850)를 보면")
+    assert inline["1904.07850"][0] == "mentioned"
+
+
+def test_nicknames_with_particles_and_case(linker: Linker) -> None:
+    assert "1706.03762" in found(linker, "트랜스포머는 어텐션만 쓴다.")
+    assert "1706.03762" not in found(
+        linker, "a power transformer in the grid"
+    )  # the word, not the paper
+
+
+def test_cli_link_interface(hub: Hub, hub_env: dict[str, str], tmp_path: Path) -> None:
+    store_records(hub, PAPERS, "test")
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": "Objects as Points(2019)\n요약"}) + "\n")
+    done = run_cli(
+        "link", "--jsonl", str(source), "--out", str(tmp_path / "out.jsonl"), env=hub_env
+    )
+    assert done.returncode == 0, done.stderr
+    (line,) = (tmp_path / "out.jsonl").read_text().splitlines()
+    assert json.loads(line) == {"id": "a", "papers": [
+        {"arxiv": "1904.07850", "title": "Objects as Points", "role": "reviewed", "confidence": 0.85}]}  # fmt: skip
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a"}\n')
+    failed = run_cli("link", "--jsonl", str(bad), "--out", str(tmp_path / "x.jsonl"), env=hub_env)
+    assert failed.returncode == 2 and f"{bad}:1:" in failed.stderr
+
+
+def test_labeled_samples(tmp_path: Path) -> None:
+    """The four sample pages against the demo catalog, held to the issue's targets.
+
+    This is the development set the rules were tuned on; pages the linker has
+    never seen are the real measure (see the issue notes)."""
+    hub_dir = tmp_path / "demo"
+    assert run_cli("demo", str(hub_dir)).returncode == 0
+    done = run_cli("--hub", str(hub_dir), "eval", "links", str(LABELED))
+    assert done.returncode == 0, done.stderr
+    figures = {}
+    for line in done.stdout.splitlines():
+        role, _, precision, _, recall, *_ = line.split()
+        figures[role] = (float(precision), float(recall))
+    assert figures["reviewed"][0] >= 0.97 and figures["reviewed"][1] >= 0.95
+    assert figures["mentioned"][0] >= 0.90 and figures["mentioned"][1] >= 0.80
