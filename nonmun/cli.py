@@ -340,6 +340,35 @@ def papers_export(
         err.print(f"{len(papers)} paper(s) written to {output}")
 
 
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Saved pages (text) to import.")],
+    shape: Annotated[
+        str | None,
+        typer.Option("--as", help="Force a shape: listing, category, newsletter, digest."),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Source name (default: the file's name).")
+    ] = None,
+) -> None:
+    """Import reviews from pages and link them to the hub's papers."""
+    from nonmun.ingest.importer import import_paths
+
+    with _hub(ctx, create=True) as hub, err.status("importing…"):
+        report = import_paths(hub, paths, shape=shape, source=source)
+    for path, found in report.shapes.items():
+        out.print(f"{path}: {found}")
+    out.print(
+        f"{report.imported} imported, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{len(report.skipped)} skipped"
+    )
+    for reason in report.skipped:
+        out.print(f"  skipped {reason}")
+    if report.skipped and not report.shapes:
+        raise typer.Exit(2)
+
+
 @app.command()
 def link(
     ctx: typer.Context,

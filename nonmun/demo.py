@@ -9,40 +9,26 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import replace
-from datetime import date
 from importlib import resources
 from pathlib import Path
 
 from nonmun.catalog.importer import import_snapshot
 from nonmun.config import Settings
 from nonmun.db.engine import open_hub
-from nonmun.ingest.records import ReviewRecord, SourceRef
-from nonmun.ingest.store import store_reviews
+from nonmun.ingest.pages import PageImport, parse_page
+from nonmun.ingest.records import SourceRef
+from nonmun.ingest.store import store_page
+from nonmun.linking.index import CatalogIndex
+from nonmun.linking.linker import Linker
 
 DEMO = resources.files("nonmun") / "data" / "demo"
 
-# The sample pages, saved as text: where each came from, a title for it, and its date.
+# The sample pages, saved as text, and the source each came from.
 SAMPLES = {
-    "blog-listing-duemoo.txt": (
-        SourceRef("duemoo's paper reviews", "jekyll"),
-        "Paper reviews (list page)",
-        None,
-    ),
-    "blog-category-tistory.txt": (
-        SourceRef("머신러닝&딥러닝 논문리뷰 (Tistory)", "tistory"),
-        "머신러닝&딥러닝/논문리뷰 (category page)",
-        None,
-    ),
-    "newsletter-weekly-ai-trend.txt": (
-        SourceRef("GDSC Sookmyung Weekly AI Trend", "newsletter"),
-        "[4월 4주차] GDSC Sookmyung Weekly AI Trend",
-        date(2023, 4, 26),
-    ),
-    "digest-weekly-arxiv.txt": (
-        SourceRef("Weekly arXiv digest", "digest"),
-        "이번 주 분량 (weekly arXiv digest)",
-        None,
-    ),
+    "blog-listing-duemoo.txt": SourceRef("duemoo's paper reviews", "blog"),
+    "blog-category-tistory.txt": SourceRef("머신러닝&딥러닝 논문리뷰 (Tistory)", "blog"),
+    "newsletter-weekly-ai-trend.txt": SourceRef("GDSC Sookmyung Weekly AI Trend", "newsletter"),
+    "digest-weekly-arxiv.txt": SourceRef("Weekly arXiv digest", "digest"),
 }
 
 
@@ -57,7 +43,9 @@ def build_demo(target: Path, settings: Settings) -> Path:
             with resources.as_file(DEMO / "catalog.jsonl") as catalog:
                 import_snapshot(hub, catalog, restart=True)
             with hub.session() as session:
-                store_reviews(session, sample_reviews())
+                linker = Linker(CatalogIndex.load(session))
+                for page in sample_pages():
+                    store_page(session, page, linker)
         finally:
             hub.close()
         _swap(building, target)
@@ -66,13 +54,12 @@ def build_demo(target: Path, settings: Settings) -> Path:
     return target
 
 
-def sample_reviews() -> list[ReviewRecord]:
-    """Each sample page as one review (the page parsers split them further)."""
-    records = []
-    for name, (source, title, published) in SAMPLES.items():
-        text = (DEMO / "samples" / name).read_text(encoding="utf-8")
-        records.append(ReviewRecord(source, f"sample:{name}", title, text, published=published))
-    return records
+def sample_pages() -> list[PageImport]:
+    """The sample pages, parsed by shape."""
+    return [
+        parse_page((DEMO / "samples" / name).read_text(encoding="utf-8"), source)
+        for name, source in SAMPLES.items()
+    ]
 
 
 def _swap(new: Path, target: Path) -> None:

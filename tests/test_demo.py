@@ -21,8 +21,9 @@ def test_demo_builds_and_rebuilds(tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     view = json.loads(shown.stdout)
     assert view["counts"]["papers"] == 85
-    assert view["counts"]["reviews"] == 4
-    assert {s["kind"] for s in view["sources"]} == {"jekyll", "tistory", "newsletter", "digest"}
+    assert view["counts"]["reviews"] == 47
+    assert view["counts"]["digests"] == 2
+    assert {s["kind"] for s in view["sources"]} == {"blog", "newsletter", "digest"}
     linked = {p["arxiv"] for p in view["papers"]}
     assert {"2007.05471", "2007.08100", "2003.11038", "2006.15486"} <= linked
 
@@ -32,7 +33,7 @@ def test_demo_builds_and_rebuilds(tmp_path: Path) -> None:
         ("duemoo's paper reviews", "reviewed"), ("머신러닝&딥러닝 논문리뷰 (Tistory)", "reviewed")}  # fmt: skip
 
     text = run_cli("--hub", str(target), "overview", env={"PATH": "/usr/bin:/bin"}).stdout
-    assert text.startswith("85 papers, 4 reviews")
+    assert text.startswith("85 papers, 47 reviews")
     assert "[2007.05471] Geometric Style Transfer" in text
 
 

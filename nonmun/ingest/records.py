@@ -29,3 +29,4 @@ class ReviewRecord:
     tags: tuple[str, ...] = ()
     category_path: str | None = None
     language: str | None = None
+    paper_authors: tuple[str, ...] = ()  # of the reviewed paper, as the page gives them

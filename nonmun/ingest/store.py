@@ -11,10 +11,11 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from nonmun.db.schema import Person, Review, Source
+from nonmun.db.schema import Digest, DigestReview, Person, Review, Source
+from nonmun.ingest.pages import PageImport
 from nonmun.ingest.records import ReviewRecord, SourceRef
 from nonmun.linking.index import CatalogIndex
 from nonmun.linking.linker import Linker
@@ -103,3 +104,33 @@ def get_person(session: Session, name: str) -> Person:
         session.add(person)
         session.flush()
     return person
+
+
+def store_page(session: Session, page: PageImport, linker: Linker | None = None) -> StoreSummary:
+    """Store a parsed page: its reviews, and its digest (editors, order) when it is one."""
+    summary = store_reviews(session, page.reviews, linker)
+    if page.digest is None or not page.reviews:
+        return summary
+    first = session.get_one(Review, summary.review_ids[0])
+    record = page.digest
+    ident = content_hash_of(first.source.name, record.title, record.label or "")
+    digest = session.scalar(
+        select(Digest).where(Digest.source_id == first.source_id, Digest.external_id == ident)
+    )
+    if digest is None:
+        digest = Digest(source_id=first.source_id, external_id=ident)
+        session.add(digest)
+    digest.title, digest.label, digest.intro = record.title, record.label, record.intro
+    digest.period_start = digest.period_end = record.published
+    digest.editors = [get_person(session, name) for name in dict.fromkeys(record.editors)]
+    session.flush()
+    session.execute(delete(DigestReview).where(DigestReview.digest_id == digest.id))
+    session.add_all(
+        DigestReview(digest_id=digest.id, review_id=rid, position=n)
+        for n, rid in enumerate(dict.fromkeys(summary.review_ids))
+    )
+    return summary
+
+
+def content_hash_of(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]

@@ -205,8 +205,9 @@ def _role(text: str, start: int, end: int, kind: str = "title") -> str:
     if kind == "identifier":
         heading = not lead and not rest
     elif kind == "nickname":
+        short = len(rest) <= 30 and not _SENTENCE_END.search(rest)
         heading = not lead and (
-            len(rest) <= 3 or rest[:1] in "-:|—–" or bool(_REVIEWING.search(rest))
+            len(rest) <= 3 or rest[:1] in "-:|—–" or (short and bool(_REVIEWING.search(rest)))
         )
     else:
         heading = len(lead) <= 12 and len(lead) + len(rest) <= 60 and not _SENTENCE_END.search(line)
