@@ -2,7 +2,8 @@
 
 Each input is stored in its own transaction: one bad file is reported (named,
 with the reason) and skipped, the others are imported, and nothing of the bad
-one is half-written. Today: text pages of the four shapes (``pages.py``).
+one is half-written. Today: text pages of the four shapes (``pages.py``) and
+folders of Markdown files (``markdown.py``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from pathlib import Path
 
 from nonmun.db.engine import Hub
 from nonmun.errors import InputError
+from nonmun.ingest.markdown import markdown_files, read_markdown
 from nonmun.ingest.pages import SHAPES, parse_page
 from nonmun.ingest.records import ReviewRecord, SourceRef
-from nonmun.ingest.store import store_page
+from nonmun.ingest.store import StoreSummary, store_page, store_reviews
 from nonmun.linking.index import CatalogIndex
 from nonmun.linking.linker import Linker
 
@@ -37,6 +39,11 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
     shapes: dict[str, str] = field(default_factory=dict)
 
+    def add(self, summary: StoreSummary) -> None:
+        self.imported += summary.imported
+        self.updated += summary.updated
+        self.unchanged += summary.unchanged
+
 
 def import_paths(
     hub: Hub, paths: list[Path], *, shape: str | None = None, source: str | None = None
@@ -47,6 +54,10 @@ def import_paths(
     report = ImportReport()
     linker: Linker | None = None
     for path in paths:
+        if path.is_dir():
+            linker = linker or _linker(hub)
+            _import_folder(hub, path, source, report, linker)
+            continue
         try:
             text = read_text(path)
             page = parse_page(text, SourceRef(source or path.stem, "page"), shape)
@@ -58,14 +69,32 @@ def import_paths(
             continue
         ref = SourceRef(source or path.stem, SOURCE_KINDS[page.shape])
         page.reviews = [_with_source(r, ref) for r in page.reviews]
+        linker = linker or _linker(hub)
         with hub.session() as session:
-            linker = linker or Linker(CatalogIndex.load(session))
-            summary = store_page(session, page, linker)
+            report.add(store_page(session, page, linker))
         report.shapes[str(path)] = page.shape
-        report.imported += summary.imported
-        report.updated += summary.updated
-        report.unchanged += summary.unchanged
     return report
+
+
+def _linker(hub: Hub) -> Linker:
+    with hub.session() as session:
+        return Linker(CatalogIndex.load(session))
+
+
+def _import_folder(
+    hub: Hub, folder: Path, source: str | None, report: ImportReport, linker: Linker
+) -> None:
+    """Every Markdown file of ``folder``; files that cannot be read are skipped and named."""
+    ref = SourceRef(source or folder.resolve().name, "markdown-dir", str(folder.resolve()))
+    records = []
+    for path in markdown_files(folder):
+        try:
+            records.append(read_markdown(path, folder, ref))
+        except InputError as exc:
+            report.skipped.append(f"{exc.where()}{exc.message}")
+    with hub.session() as session:
+        report.add(store_reviews(session, records, linker))
+    report.shapes[str(folder)] = f"markdown folder ({len(records)} files)"
 
 
 def _with_source(record: ReviewRecord, ref: SourceRef) -> ReviewRecord:

@@ -31,6 +31,7 @@ _PAPER_AFTER = re.compile(
     r"\s*(?:\([^)]{1,20}\)\s*)?(?:논문|paper)[^.\n]{0,30}(?:소개|리뷰|살펴|정리|review)",
     re.IGNORECASE,
 )
+_BYLINE = re.compile(r"^\s*\([^()]*\)\s*(?:-\s*[^.]{0,40}et al\.?)?\s*$")
 _REVIEWING = re.compile(r"리뷰|정리|요약|review|summary", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?。]\s*$|[다요죠]\.?\s*$")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
@@ -210,6 +211,7 @@ def _role(text: str, start: int, end: int, kind: str = "title") -> str:
             len(rest) <= 3 or rest[:1] in "-:|—–" or (short and bool(_REVIEWING.search(rest)))
         )
     else:
+        rest = _BYLINE.sub("", rest)  # "(Authors)", "(2021)", "(ICLR 2020) - Wen et al."
         heading = len(lead) <= 12 and len(lead) + len(rest) <= 60 and not _SENTENCE_END.search(line)
     if heading:
         return "reviewed"

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
 
 def detect_language(text: str) -> str:
-    """``"ko"`` when Hangul makes up a fair share of the letters, else ``"en"``."""
-    hangul = letters = 0
-    for char in text[:20000]:
-        if "\uac00" <= char <= "\ud7a3":
-            hangul += 1
-            letters += 1
-        elif char.isalpha():
-            letters += 1
-    return "ko" if letters and hangul / letters >= 0.2 else "en"
+    """``"ko"`` or ``"en"``: Hangul syllables against Latin words, not letters, since
+    Korean notes on ML papers are full of English terms ("transformer를 fine-tuning한다")."""
+    sample = text[:20000]
+    hangul = sum(1 for char in sample if "\uac00" <= char <= "\ud7a3")
+    latin_words = len(_LATIN_WORD.findall(sample))
+    return "ko" if hangul and hangul * 2 >= latin_words else "en"
