@@ -21,6 +21,8 @@ PAPERS = [
                 year=2017, aliases=("Transformer", "트랜스포머")),
     PaperRecord(title="Sharpness-Aware Minimization for Efficiently Improving Generalization",
                 authors=("Pierre Foret",), arxiv_id="2010.01412", year=2020),
+    PaperRecord(title="Adam: A Method for Stochastic Optimization", authors=("Diederik P. Kingma",),
+                arxiv_id="1412.6980", year=2014),
     PaperRecord(title="Segment Anything", authors=("Alexander Kirillov",), arxiv_id="2304.02643", year=2023),
     PaperRecord(title="Objects as Points", authors=("Xingyi Zhou",), arxiv_id="1904.07850", year=2019),
     PaperRecord(title="An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale",
@@ -74,6 +76,8 @@ def test_identifiers_win(linker: Linker) -> None:
 
 def test_nicknames_with_particles_and_case(linker: Linker) -> None:
     assert "1706.03762" in found(linker, "트랜스포머는 어텐션만 쓴다.")
+    assert "1412.6980" in found(linker, "기존에 자주 사용되던 RMSprop, ADAM 등과 달리")
+    assert "1412.6980" not in found(linker, "adam and eve")
     assert "1706.03762" not in found(
         linker, "a power transformer in the grid"
     )  # the word, not the paper

@@ -169,7 +169,9 @@ def _case_ok(nick: Nickname, text: str, tokens: list[Token], i: int, size: int) 
     like a title where they stand."""
     start, end = tokens[i].start, tokens[i + size - 1].end
     if nick.exact_case:
-        return re.sub(r"[\s\-·]", "", text[start:end]).startswith(nick.text)
+        span = re.sub(r"[\s\-·]", "", text[start:end])
+        shouted = nick.text[1:].islower() and span.isupper()  # "ADAM" for Adam
+        return span.startswith(nick.text) or shouted
     if " " in nick.text.strip():
         return _looks_like_title(text, start, end)
     return True
