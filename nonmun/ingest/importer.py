@@ -2,8 +2,8 @@
 
 Each input is stored in its own transaction: one bad file is reported (named,
 with the reason) and skipped, the others are imported, and nothing of the bad
-one is half-written. Today: text pages of the four shapes (``pages.py``) and
-folders of Markdown files (``markdown.py``).
+one is half-written. Today: text pages of the four shapes (``pages.py``), RSS
+and Atom feeds (``feeds.py``) and folders of Markdown files (``markdown.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from nonmun.db.engine import Hub
 from nonmun.errors import InputError
+from nonmun.ingest.feeds import looks_like_feed, read_feed
 from nonmun.ingest.markdown import markdown_files, read_markdown
 from nonmun.ingest.pages import SHAPES, parse_page
 from nonmun.ingest.records import ReviewRecord, SourceRef
@@ -59,7 +60,14 @@ def import_paths(
             _import_folder(hub, path, source, report, linker)
             continue
         try:
-            text = read_text(path)
+            raw = read_bytes(path)
+            if shape is None and looks_like_feed(raw):
+                linker = linker or _linker(hub)
+                with hub.session() as session:
+                    report.add(store_reviews(session, read_feed(raw, str(path), source), linker))
+                report.shapes[str(path)] = "feed"
+                continue
+            text = decode(raw, path)
             page = parse_page(text, SourceRef(source or path.stem, "page"), shape)
         except InputError as exc:
             report.skipped.append(f"{path}: {exc.message}")
@@ -101,8 +109,8 @@ def _with_source(record: ReviewRecord, ref: SourceRef) -> ReviewRecord:
     return replace(record, source=ref)
 
 
-def read_text(path: Path) -> str:
-    """A text file's content; binary, oversized or undecodable files are input errors."""
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; unreadable, binary or oversized files are input errors."""
     try:
         size = path.stat().st_size
         if size > MAX_PAGE_BYTES:
@@ -112,6 +120,11 @@ def read_text(path: Path) -> str:
         raise InputError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
     if b"\x00" in raw[:8192]:
         raise InputError("a binary file, not a text page", source=str(path))
+    return raw
+
+
+def decode(raw: bytes, path: Path) -> str:
+    """Text in UTF-8, or else EUC-KR (cp949), as Korean pages still come."""
     for encoding in ("utf-8-sig", "cp949"):
         try:
             return raw.decode(encoding)

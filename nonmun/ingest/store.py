@@ -21,6 +21,7 @@ from nonmun.linking.index import CatalogIndex
 from nonmun.linking.linker import Linker
 from nonmun.linking.mentions import link_review
 from nonmun.text.language import detect_language
+from nonmun.text.normalize import fold
 
 
 @dataclass
@@ -49,7 +50,15 @@ def store_reviews(
                 Review.source_id == source.id, Review.external_id == record.external_id
             )
         )
-        if review is not None and review.content_hash == digest:
+        twin = _cross_post(session, record, source) if review is None else None
+        if twin is not None:
+            if record.url and record.url not in twin.urls:
+                twin.urls = [*twin.urls, record.url]
+                summary.updated += 1
+            else:
+                summary.unchanged += 1
+            review = twin
+        elif review is not None and review.content_hash == digest:
             summary.unchanged += 1
         else:
             if review is None:
@@ -66,13 +75,26 @@ def store_reviews(
     return summary
 
 
+def _cross_post(session: Session, record: ReviewRecord, source: Source) -> Review | None:
+    """The same post already stored from another site: same title, same text."""
+    if not record.url or len(record.body) < 40:
+        return None
+    query = select(Review).where(Review.title == record.title, Review.source_id != source.id)
+    key = _text_key(record.body)
+    return next((r for r in session.scalars(query) if _text_key(r.body) == key), None)
+
+
+def _text_key(body: str) -> str:
+    return " ".join(fold(body).split())[:5000]
+
+
 def _fill(session: Session, review: Review, record: ReviewRecord, digest: str) -> None:
     review.title = record.title
     review.body = record.body
     review.language = record.language or detect_language(f"{record.title}\n{record.body}")
     review.published = record.published
     review.url = record.url
-    review.urls = [record.url] if record.url else []
+    review.urls = list(dict.fromkeys([*([record.url] if record.url else []), *(review.urls or [])]))
     review.tags = list(record.tags)
     review.category_path = record.category_path
     review.content_hash = digest
