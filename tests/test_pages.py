@@ -159,6 +159,18 @@ def test_unknown_text_and_bad_files(hub: Hub, tmp_path: Path) -> None:
     ]
 
 
+def test_huge_page_is_refused(hub: Hub, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    huge.write_text(OWN_LISTING + "x" * (50 << 20))
+    report = import_paths(hub, [huge])
+    assert report.imported == 0 and report.skipped == [f"{huge}: too large for a page (50 MB)"]
+
+
+def test_urls_are_refused_clearly(hub_env: dict[str, str]) -> None:
+    done = run_cli("import", "https://example.org/feed.xml", env=hub_env)
+    assert done.returncode == 1 and "importing from URLs is not supported yet" in done.stderr
+
+
 def test_euc_kr_page(hub: Hub, tmp_path: Path) -> None:
     page = tmp_path / "euc-kr.txt"
     page.write_bytes(OWN_NEWSLETTER.encode("cp949"))
