@@ -24,6 +24,7 @@ from nonmun.catalog.identifiers import normalize_doi, parse_arxiv_id
 from nonmun.catalog.records import PaperRecord
 from nonmun.db.schema import Paper
 from nonmun.errors import InputError
+from nonmun.files import read_text
 from nonmun.text.normalize import collapse, fold
 
 _ARXIV_IN_TEXT = re.compile(r"arxiv[:\s/]*(?:abs/)?(\d{4}\.\d{4,5}|[a-z-]+/\d{7})", re.IGNORECASE)
@@ -37,13 +38,7 @@ _NOT_VENUES = re.compile(r"^(arxiv|corr)\b", re.IGNORECASE)
 
 def read_bibtex(path: Path) -> list[PaperRecord]:
     """Every entry of a ``.bib`` file as a record; a syntax error names its line."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(
-            f"cannot read: {getattr(exc, 'strerror', None) or exc}", source=str(path)
-        ) from None
-    return parse_bibtex(text, source=str(path))
+    return parse_bibtex(read_text(path), source=str(path))
 
 
 def parse_bibtex(text: str, source: str = "<bibtex>") -> list[PaperRecord]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from nonmun import files
 from nonmun.db.engine import Hub
 from nonmun.errors import InputError
 from nonmun.ingest.feeds import looks_like_feed, read_feed
@@ -60,7 +61,7 @@ def import_paths(
             _import_folder(hub, path, source, report, linker)
             continue
         try:
-            raw = read_bytes(path)
+            raw = read_page(path)
             if shape is None and looks_like_feed(raw):
                 linker = linker or _linker(hub)
                 with hub.session() as session:
@@ -109,15 +110,12 @@ def _with_source(record: ReviewRecord, ref: SourceRef) -> ReviewRecord:
     return replace(record, source=ref)
 
 
-def read_bytes(path: Path) -> bytes:
+def read_page(path: Path) -> bytes:
     """A file's bytes; unreadable, binary or oversized files are input errors."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_PAGE_BYTES:
-            raise InputError(f"too large for a page ({size >> 20} MB)", source=str(path))
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
+    size = path.stat().st_size if path.is_file() else 0
+    if size > MAX_PAGE_BYTES:
+        raise InputError(f"too large for a page ({size >> 20} MB)", source=str(path))
+    raw = files.read_bytes(path)
     if b"\x00" in raw[:8192]:
         raise InputError("a binary file, not a text page", source=str(path))
     return raw

@@ -19,6 +19,7 @@ import frontmatter
 import yaml
 
 from nonmun.errors import InputError
+from nonmun.files import read_text
 from nonmun.ingest.records import ReviewRecord, SourceRef
 
 SUFFIXES = {".md", ".markdown", ".mdown"}
@@ -41,13 +42,7 @@ def markdown_files(folder: Path) -> Iterator[Path]:
 
 def read_markdown(path: Path, root: Path, source: SourceRef) -> ReviewRecord:
     """One Markdown file as a review; invalid front matter is an error naming the line."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(
-            f"cannot read: {getattr(exc, 'strerror', None) or exc}", source=str(path)
-        ) from None
-    meta, body = _front_matter(text, path)
+    meta, body = _front_matter(read_text(path), path)
     lines = [line.strip() for line in body.strip().splitlines()]
     title = _text(meta.get("title")) or _title_from(lines) or _DATE_NAME.sub("", path.stem)
     body_lines = [line for line in lines if not _TAGS_LINE.match(line)] if lines else []

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from nonmun.db.schema import Paper
 from nonmun.errors import InputError
+from nonmun.files import read_jsonl
 from nonmun.linking.evaluate import Evaluation, read_labeled, score
 from nonmun.linking.index import CatalogIndex
 from nonmun.linking.linker import MIN_CONFIDENCE, Link, Linker
@@ -60,23 +61,14 @@ def link_jsonl(session: Session, source: Path, target: Path) -> int:
 
 
 def _read_texts(path: Path) -> list[tuple[str, str]]:
-    try:
-        raw = path.read_bytes().splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
     texts = []
-    for number, line in enumerate(raw, 1):
-        if not line.strip():
-            continue
-        try:
-            item = orjson.loads(line)
-            ident, text = item["id"], item["text"]
-            if not isinstance(ident, str) or not isinstance(text, str):
-                raise TypeError
-        except (orjson.JSONDecodeError, KeyError, TypeError):
+    for number, item in read_jsonl(path):
+        ident = item.get("id") if isinstance(item, dict) else None
+        text = item.get("text") if isinstance(item, dict) else None
+        if not isinstance(ident, str) or not isinstance(text, str):
             raise InputError(
                 'each line must be {"id": str, "text": str}', source=str(path), line=number
-            ) from None
+            )
         texts.append((ident, text))
     return texts
 

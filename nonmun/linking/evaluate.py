@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from nonmun.errors import InputError
+from nonmun.files import read_jsonl
 from nonmun.text.normalize import title_key
 
 ROLES = ("reviewed", "mentioned")
@@ -44,22 +43,14 @@ class Evaluation:
 
 def read_labeled(path: Path) -> list[dict[str, Any]]:
     """The labeled texts of ``path``; a malformed line is an error naming it."""
-    try:
-        lines = path.read_bytes().splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
     items = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            item = orjson.loads(line)
-            if not isinstance(item.get("text"), str) or not isinstance(
-                item.get("papers", []), list
-            ):
-                raise ValueError("needs a text and a list of papers")
-        except (orjson.JSONDecodeError, ValueError, AttributeError) as exc:
-            raise InputError(f"not a labeled text: {exc}", source=str(path), line=number) from None
+    for number, item in read_jsonl(path):
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise InputError("not a labeled text: needs a text", source=str(path), line=number)
+        if not isinstance(item.get("papers", []), list):
+            raise InputError(
+                "not a labeled text: papers must be a list", source=str(path), line=number
+            )
         items.append(item)
     return items
 
