@@ -32,19 +32,11 @@ SOURCE_KINDS = {
 
 
 @dataclass
-class ImportReport:
-    """Counts over all inputs, and why each skipped input was skipped."""
+class ImportReport(StoreSummary):
+    """Counts over all inputs, what each input was, and why each skipped one was skipped."""
 
-    imported: int = 0
-    updated: int = 0
-    unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
     shapes: dict[str, str] = field(default_factory=dict)
-
-    def add(self, summary: StoreSummary) -> None:
-        self.imported += summary.imported
-        self.updated += summary.updated
-        self.unchanged += summary.unchanged
 
 
 def import_paths(

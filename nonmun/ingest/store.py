@@ -33,6 +33,13 @@ class StoreSummary:
     unchanged: int = 0
     review_ids: list[int] = field(default_factory=list)
 
+    def add(self, other: StoreSummary) -> None:
+        """Count ``other`` in too."""
+        self.imported += other.imported
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.review_ids += other.review_ids
+
 
 def store_reviews(
     session: Session, records: Iterable[ReviewRecord], linker: Linker | None = None
