@@ -325,7 +325,7 @@ def papers_export(
     if fmt not in ("bibtex", "csl-json"):
         raise NonmunError("--format must be bibtex or csl-json", source=fmt)
     start, end = parse_years(years)
-    with _hub(ctx) as hub, hub.session() as session:
+    with _hub(ctx) as hub, hub.session() as session, err.status("exporting…"):
         papers = list_papers(session, PaperFilter(start, end, category, author, None, limit))
         papers.reverse()
         text = (
@@ -386,7 +386,7 @@ def link(
     """Link texts to the hub's papers in batch (a stable interface for scripts)."""
     from nonmun.linking.batch import link_jsonl
 
-    with _hub(ctx) as hub, hub.session() as session:
+    with _hub(ctx) as hub, hub.session() as session, err.status("linking…"):
         count = link_jsonl(session, jsonl, out)
     err.print(f"{count} text(s) linked to {out}")
 
@@ -400,7 +400,7 @@ def eval_links(
     """Precision and recall of the linker for reviewed and mentioned papers."""
     from nonmun.linking.batch import evaluate_file
 
-    with _hub(ctx) as hub, hub.session() as session:
+    with _hub(ctx) as hub, hub.session() as session, err.status("linking the labeled texts…"):
         result = evaluate_file(session, file)
     for role, sc in result.scores.items():
         out.print(
