@@ -67,6 +67,19 @@ def test_near_miss_titles_are_not_links(linker: Linker) -> None:
     assert found(linker, "we treat objects as points in a metric space") == {}
 
 
+def test_shared_nickname_settled_by_context_or_left_uncertain(linker: Linker) -> None:
+    optimizer = found(linker, "SAM은 loss landscape의 sharpness를 줄이는 optimizer다.")
+    assert "2010.01412" in optimizer and "2304.02643" not in optimizer
+    segmentation = found(linker, "SAM은 프롬프트로 segment mask를 만든다. Segment anything!")
+    assert "2304.02643" in segmentation and "2010.01412" not in segmentation
+    bare = [
+        x
+        for x in linker.link("SAM을 써 봤다.")
+        if linker.index.arxiv_of[x.paper_id] in ("2010.01412", "2304.02643")
+    ]
+    assert bare and all(x.confidence < MIN_CONFIDENCE for x in bare)  # reported, never guessed
+
+
 def test_identifiers_win(linker: Linker) -> None:
     text = "https://arxiv.org/abs/1904.07850v2\nObjects as Points (Xingyi Zhou)\n요약."
     assert found(linker, text)["1904.07850"] == ("reviewed", 1.0, "identifier")

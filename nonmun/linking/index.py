@@ -45,6 +45,7 @@ class CatalogIndex:
     arxiv_of: dict[int, str | None] = field(default_factory=dict)
     year_of: dict[int, int | None] = field(default_factory=dict)
     surname_of: dict[int, str] = field(default_factory=dict)
+    context: dict[int, frozenset[str]] = field(default_factory=dict)  # for shared nicknames
 
     def add_paper(
         self, pid: int, arxiv: str | None, title: str, year: int | None, surname: str
@@ -88,7 +89,28 @@ class CatalogIndex:
                     index.add_nickname(found, alias)
                 for alias in mark["ambiguous_aliases"]:
                     index.add_nickname(found, alias, ambiguous=True)
+        index._load_context(session)
         return index
+
+    def _load_context(self, session: Session) -> None:
+        """Words that tell apart the papers sharing a nickname: their titles and other names."""
+        shared = {n.paper_id for names in self.nicknames.values() if len(names) > 1 for n in names}
+        names: dict[int, list[str]] = defaultdict(list)
+        for nicks in self.nicknames.values():
+            for n in nicks:
+                if n.paper_id in shared and not n.ambiguous:
+                    names[n.paper_id].append(n.text)
+        for pid, title in session.execute(
+            select(Paper.id, Paper.title).where(Paper.id.in_(shared))
+        ):
+            words = norms(" ".join([title, *names[pid]]))
+            self.context[pid] = frozenset(w for w in words if len(w) > 3 and w not in _COMMON)
+
+
+_COMMON = frozenset(
+    "with from that this using learning deep neural network networks model models towards "
+    "approach method based via for efficient efficiently improving".split()
+)
 
 
 def _landmarks() -> list[dict[str, Any]]:

@@ -157,6 +157,14 @@ class Linker:
         clear = [n for n in candidates if not n.ambiguous]
         if len(clear) == 1 and len(candidates) == 1:
             return clear[0].paper_id, 0.8
+        words = {t.norm for t in tokenize(text)}
+        overlap = {
+            n.paper_id: len(self.index.context.get(n.paper_id, frozenset()) & words)
+            for n in candidates
+        }
+        ranked = sorted(overlap.values(), reverse=True)
+        if ranked[0] > 0 and (len(ranked) == 1 or ranked[0] > ranked[1]):
+            return max(overlap, key=lambda pid: overlap[pid]), 0.75
         years = {int(y) for y in _YEAR.findall(text)}
         dated = [n for n in candidates if self.index.year_of.get(n.paper_id) in years]
         if len(dated) == 1:
