@@ -2,8 +2,9 @@
 
 Each input is stored in its own transaction: one bad file is reported (named,
 with the reason) and skipped, the others are imported, and nothing of the bad
-one is half-written. Today: text pages of the four shapes (``pages.py``), RSS
-and Atom feeds (``feeds.py``) and folders of Markdown files (``markdown.py``).
+one is half-written. Today: text pages of the four shapes (``pages.py``), HTML
+pages (``html.py``), RSS and Atom feeds (``feeds.py``) and folders of Markdown
+files (``markdown.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from nonmun import files
 from nonmun.db.engine import Hub
 from nonmun.errors import InputError
 from nonmun.ingest.feeds import looks_like_feed, read_feed
+from nonmun.ingest.html import looks_like_html, read_html
 from nonmun.ingest.markdown import markdown_files, read_markdown
 from nonmun.ingest.pages import SHAPES, parse_page
 from nonmun.ingest.records import ReviewRecord, SourceRef
@@ -59,6 +61,13 @@ def import_paths(
                 with hub.session() as session:
                     report.add(store_reviews(session, read_feed(raw, str(path), source), linker))
                 report.shapes[str(path)] = "feed"
+                continue
+            if shape is None and looks_like_html(raw):
+                record = read_html(raw, str(path), source)
+                linker = linker or _linker(hub)
+                with hub.session() as session:
+                    report.add(store_reviews(session, [record], linker))
+                report.shapes[str(path)] = f"html ({record.source.kind})"
                 continue
             text = decode(raw, path)
             page = parse_page(text, SourceRef(source or path.stem, "page"), shape)
