@@ -344,7 +344,8 @@ def papers_export(
 def import_(
     ctx: typer.Context,
     paths: Annotated[
-        list[str], typer.Argument(help="Pages saved as text, feeds, or Markdown folders.")
+        list[str],
+        typer.Argument(help="Pages (text or HTML), feeds, OPML lists, Markdown folders, or URLs."),
     ],
     shape: Annotated[
         str | None,
@@ -357,14 +358,8 @@ def import_(
     """Import reviews from pages and link them to the hub's papers."""
     from nonmun.ingest.importer import import_paths
 
-    urls = [p for p in paths if p.startswith(("http://", "https://"))]
-    if urls:
-        raise NonmunError(
-            "importing from URLs is not supported yet; save the page or feed and import the file",
-            source=urls[0],
-        )
     with _hub(ctx, create=True) as hub, err.status("importing…"):
-        report = import_paths(hub, [Path(p) for p in paths], shape=shape, source=source)
+        report = import_paths(hub, list(paths), shape=shape, source=source)
     for path, found in report.shapes.items():
         out.print(f"{path}: {found}")
     out.print(

@@ -166,9 +166,10 @@ def test_huge_page_is_refused(hub: Hub, tmp_path: Path) -> None:
     assert report.imported == 0 and report.skipped == [f"{huge}: too large for a page (50 MB)"]
 
 
-def test_urls_are_refused_clearly(hub_env: dict[str, str]) -> None:
-    done = run_cli("import", "https://example.org/feed.xml", env=hub_env)
-    assert done.returncode == 1 and "importing from URLs is not supported yet" in done.stderr
+def test_unreachable_url_is_one_clear_skip(hub_env: dict[str, str]) -> None:
+    done = run_cli("import", "http://127.0.0.1:9/feed.xml", env=hub_env)
+    assert done.returncode == 2
+    assert "skipped http://127.0.0.1:9/feed.xml: cannot fetch (ConnectError)" in done.stdout
 
 
 def test_euc_kr_page(hub: Hub, tmp_path: Path) -> None:

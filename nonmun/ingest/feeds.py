@@ -1,4 +1,4 @@
-"""RSS and Atom feeds (feedparser): one review per entry, its HTML body as Markdown.
+"""RSS and Atom feeds (feedparser): one review per entry, its HTML body as Markdown; OPML lists.
 
 feedparser's lenient parser reads real feeds with junk before ``<?xml`` (see
 ``tests/fixtures/blog_feeds``); a document with no feed in it is an input error.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from datetime import date
 from typing import Any
+from xml.etree import ElementTree
 
 import feedparser
 from markdownify import markdownify
@@ -19,6 +20,22 @@ from nonmun.errors import InputError
 from nonmun.ingest.records import ReviewRecord, SourceRef
 
 _FEED_MARKS = (b"<rss", b"<feed", b"<rdf:rdf")
+
+
+def is_opml(raw: bytes) -> bool:
+    return b"<opml" in raw[:4096].lower()
+
+
+def feed_urls(raw: bytes, origin: str) -> list[str]:
+    """The feed URLs (``xmlUrl``) of an OPML list, nested outlines included."""
+    if b"<!doctype" in raw[:4096].lower() or b"<!entity" in raw.lower():
+        raise InputError("OPML with a DOCTYPE or entities is refused", source=origin)
+    try:
+        root = ElementTree.fromstring(raw.lstrip())
+    except ElementTree.ParseError as exc:
+        raise InputError(f"invalid OPML: {exc}", source=origin) from None
+    urls = [o.get("xmlUrl", "").strip() for o in root.iter("outline")]
+    return list(dict.fromkeys(u for u in urls if u))
 
 
 def looks_like_feed(raw: bytes) -> bool:

@@ -33,7 +33,9 @@ def looks_like_html(raw: bytes) -> bool:
     return b"<html" in head or b"<!doctype html" in head
 
 
-def read_html(raw: bytes, origin: str, source: str | None = None) -> ReviewRecord:
+def read_html(
+    raw: bytes, origin: str, source: str | None = None, url: str | None = None
+) -> ReviewRecord:
     """The article of an HTML page as a review; a page without one is an input error."""
     body = trafilatura.extract(raw, output_format="markdown", include_links=True, favor_recall=True)
     if not body or len(body.strip()) < MIN_ARTICLE_CHARS:
@@ -41,7 +43,7 @@ def read_html(raw: bytes, origin: str, source: str | None = None) -> ReviewRecor
     meta = trafilatura.extract_metadata(raw)
     info: dict[str, Any] = meta.as_dict() if meta is not None else {}
     tree = _tree(raw)
-    url = info.get("url") or None
+    url = info.get("url") or url
     site = source or info.get("sitename") or info.get("hostname") or origin
     title = info.get("title") or _first_heading(body) or origin
     authors = _authors(info.get("author"), tree)

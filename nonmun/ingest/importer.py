@@ -14,8 +14,9 @@ from pathlib import Path
 
 from nonmun import files
 from nonmun.db.engine import Hub
-from nonmun.errors import InputError
-from nonmun.ingest.feeds import looks_like_feed, read_feed
+from nonmun.errors import InputError, NetworkError
+from nonmun.ingest.feeds import feed_urls, is_opml, looks_like_feed, read_feed
+from nonmun.ingest.fetch import Fetcher, is_url
 from nonmun.ingest.html import looks_like_html, read_html
 from nonmun.ingest.markdown import markdown_files, read_markdown
 from nonmun.ingest.pages import SHAPES, parse_page
@@ -42,53 +43,79 @@ class ImportReport(StoreSummary):
 
 
 def import_paths(
-    hub: Hub, paths: list[Path], *, shape: str | None = None, source: str | None = None
+    hub: Hub,
+    paths: list[Path | str],
+    *,
+    shape: str | None = None,
+    source: str | None = None,
+    fetcher: Fetcher | None = None,
 ) -> ImportReport:
-    """Import every path; a failing one is skipped with its reason, the rest go on."""
+    """Import every path or URL; a failing one is skipped with its reason, the rest go on."""
     if shape is not None and shape not in SHAPES:
         raise InputError(f"--as must be one of {', '.join(SHAPES)}", source=shape)
-    report = ImportReport()
-    linker: Linker | None = None
-    for path in paths:
-        if path.is_dir():
-            linker = linker or _linker(hub)
-            _import_folder(hub, path, source, report, linker)
-            continue
+    job = _Job(hub, shape, source, fetcher or Fetcher())
+    try:
+        for item in paths:
+            job.run(item)
+    finally:
+        job.fetcher.close()
+    return job.report
+
+
+class _Job:
+    """One ``nonmun import``: the hub, the options, the linker (built once) and the report."""
+
+    def __init__(self, hub: Hub, shape: str | None, source: str | None, fetcher: Fetcher):
+        self.hub, self.shape, self.source, self.fetcher = hub, shape, source, fetcher
+        self.report = ImportReport()
+        self._linker: Linker | None = None
+
+    @property
+    def linker(self) -> Linker:
+        if self._linker is None:
+            with self.hub.session() as session:
+                self._linker = Linker(CatalogIndex.load(session))
+        return self._linker
+
+    def run(self, item: Path | str) -> None:
+        name = str(item)
+        if not is_url(name) and Path(name).is_dir():
+            _import_folder(self.hub, Path(name), self.source, self.report, self.linker)
+            return
         try:
-            raw = read_page(path)
-            if shape is None and looks_like_feed(raw):
-                linker = linker or _linker(hub)
-                with hub.session() as session:
-                    report.add(store_reviews(session, read_feed(raw, str(path), source), linker))
-                report.shapes[str(path)] = "feed"
-                continue
-            if shape is None and looks_like_html(raw):
-                record = read_html(raw, str(path), source)
-                linker = linker or _linker(hub)
-                with hub.session() as session:
-                    report.add(store_reviews(session, [record], linker))
-                report.shapes[str(path)] = f"html ({record.source.kind})"
-                continue
-            text = decode(raw, path)
-            page = parse_page(text, SourceRef(source or path.stem, "page"), shape)
-        except InputError as exc:
-            report.skipped.append(f"{path}: {exc.message}")
-            continue
+            raw = self.fetcher.get(name) if is_url(name) else read_page(Path(name))
+            self._store(raw, name)
+        except (InputError, NetworkError) as exc:
+            self.report.skipped.append(f"{name}: {exc.message}")
         except ValueError as exc:
-            report.skipped.append(f"{path}: {exc}")
-            continue
-        ref = SourceRef(source or path.stem, SOURCE_KINDS[page.shape])
-        page.reviews = [_with_source(r, ref) for r in page.reviews]
-        linker = linker or _linker(hub)
-        with hub.session() as session:
-            report.add(store_page(session, page, linker))
-        report.shapes[str(path)] = page.shape
-    return report
+            self.report.skipped.append(f"{name}: {exc}")
 
+    def _store(self, raw: bytes, name: str) -> None:
+        if self.shape is None and is_opml(raw):
+            feeds = feed_urls(raw, name)
+            self.report.shapes[name] = f"OPML ({len(feeds)} feeds)"
+            for url in feeds:
+                self.run(url)
+            return
+        if self.shape is None and looks_like_feed(raw):
+            self._save(read_feed(raw, name, self.source), name, "feed")
+            return
+        if self.shape is None and looks_like_html(raw):
+            record = read_html(raw, name, self.source, url=name if is_url(name) else None)
+            self._save([record], name, f"html ({record.source.kind})")
+            return
+        stem = Path(name.rstrip("/").rsplit("/", 1)[-1]).stem or name
+        page = parse_page(decode(raw, name), SourceRef(self.source or stem, "page"), self.shape)
+        ref = SourceRef(self.source or stem, SOURCE_KINDS[page.shape])
+        page.reviews = [replace(r, source=ref) for r in page.reviews]
+        with self.hub.session() as session:
+            self.report.add(store_page(session, page, self.linker))
+        self.report.shapes[name] = page.shape
 
-def _linker(hub: Hub) -> Linker:
-    with hub.session() as session:
-        return Linker(CatalogIndex.load(session))
+    def _save(self, records: list[ReviewRecord], name: str, what: str) -> None:
+        with self.hub.session() as session:
+            self.report.add(store_reviews(session, records, self.linker))
+        self.report.shapes[name] = what
 
 
 def _import_folder(
@@ -107,10 +134,6 @@ def _import_folder(
     report.shapes[str(folder)] = f"markdown folder ({len(records)} files)"
 
 
-def _with_source(record: ReviewRecord, ref: SourceRef) -> ReviewRecord:
-    return replace(record, source=ref)
-
-
 def read_page(path: Path) -> bytes:
     """A file's bytes; unreadable, binary or oversized files are input errors."""
     size = path.stat().st_size if path.is_file() else 0
@@ -122,7 +145,7 @@ def read_page(path: Path) -> bytes:
     return raw
 
 
-def decode(raw: bytes, path: Path) -> str:
+def decode(raw: bytes, path: Path | str) -> str:
     """Text in UTF-8, or else EUC-KR (cp949), as Korean pages still come."""
     for encoding in ("utf-8-sig", "cp949"):
         try:
