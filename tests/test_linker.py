@@ -128,3 +128,15 @@ def test_labeled_samples(tmp_path: Path) -> None:
         figures[role] = (float(precision), float(recall))
     assert figures["reviewed"][0] >= 0.97 and figures["reviewed"][1] >= 0.95
     assert figures["mentioned"][0] >= 0.90 and figures["mentioned"][1] >= 0.80
+
+
+def test_review_marks_and_title_heads(linker: Linker) -> None:
+    # the part of a title before its colon names the paper; a review mark before it is no prose
+    assert found(linker, "Paper Review: An Image is Worth 16x16 Words\nViT cuts images.")[
+        "2010.11929"
+    ][:2] == ("reviewed", pytest.approx(0.95 * 0.9))
+    assert found(linker, "[논문 리뷰] Adam: A Method for Stochastic Optimization\n본문")[
+        "1412.6980"
+    ][0] == ("reviewed")
+    assert "2010.11929" not in found(linker, "a picture is worth a thousand words, they say.")
+    assert "2010.11929" not in found(linker, "they say an image is worth 16x16 words of prose")

@@ -2,15 +2,23 @@
 
 trafilatura finds the article among menus and footers, decodes the page
 (EUC-KR pages still exist) and reads title, date, tags and canonical URL from
-meta tags and JSON-LD. The platform (Tistory, velog, Medium, Naver, Jekyll,
-Hugo…) becomes the source's kind.
+meta tags and JSON-LD. Around it, general rules that blog platforms share: a
+page with one ``<article>`` is read from it alone; hidden elements and comment
+threads are left out; tags come from meta keywords and from the post's own
+``/tag/…`` links (not from a sidebar's tag cloud); the author's own spelling of
+their name is kept. The platform (Tistory, velog, Medium, Naver, Jekyll,
+Hugo…) becomes the source's kind, and a blog hosted under a path
+(``velog.io/@name``, ``blog.naver.com/name``) is its own source.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import re
 from datetime import date
 from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 import trafilatura
@@ -19,6 +27,7 @@ from nonmun.errors import InputError
 from nonmun.ingest.records import ReviewRecord, SourceRef
 
 MIN_ARTICLE_CHARS = 80  # a menu or a tag list is not an article
+MAX_TAG_LINKS = 15  # more tag links than this on a page is a tag cloud, not the post's tags
 PLATFORMS = {
     "tistory.com": "tistory",
     "velog.io": "velog",
@@ -26,6 +35,10 @@ PLATFORMS = {
     "blog.naver.com": "naver",
     "github.io": "jekyll",
 }
+HIDDEN = ['//*[@aria-hidden="true"]', "//*[@hidden]"]
+TAG_HREF = re.compile(r"/tags?/([^/?#]+)/?$|[?&]tag=([^&#]+)")
+NOT_POST_TAGS = "ancestor::aside or ancestor::nav or ancestor::*[contains(@class,'sidebar')]"
+AUTHOR_META = ("naverblog:nickname", "author", "article:author")
 
 
 def looks_like_html(raw: bytes) -> bool:
@@ -33,29 +46,42 @@ def looks_like_html(raw: bytes) -> bool:
     return b"<html" in head or b"<!doctype html" in head
 
 
+def frame_url(raw: bytes, url: str) -> str | None:
+    """The post inside a Naver blog's frame page (``iframe#mainFrame``), if this is one."""
+    tree = _tree(raw)
+    found = tree.xpath('//iframe[@id="mainFrame"]/@src') if tree is not None else []
+    return urljoin(url, str(found[0])) if found else None
+
+
 def read_html(
     raw: bytes, origin: str, source: str | None = None, url: str | None = None
 ) -> ReviewRecord:
     """The article of an HTML page as a review; a page without one is an input error."""
-    body = trafilatura.extract(raw, output_format="markdown", include_links=True, favor_recall=True)
+    tree = _tree(raw)
+    body = trafilatura.extract(
+        _article_only(tree) if tree is not None else raw,
+        output_format="markdown",
+        include_links=True,
+        include_comments=False,
+        favor_recall=True,
+        prune_xpath=HIDDEN,
+    )
     if not body or len(body.strip()) < MIN_ARTICLE_CHARS:
-        raise InputError("no article text found in this HTML page", source=origin)
+        hint = "; import the post's own URL" if frame_url(raw, origin) else ""
+        raise InputError(f"no article text found in this HTML page{hint}", source=origin)
     meta = trafilatura.extract_metadata(raw)
     info: dict[str, Any] = meta.as_dict() if meta is not None else {}
-    tree = _tree(raw)
     url = info.get("url") or url
-    site = source or info.get("sitename") or info.get("hostname") or origin
     title = info.get("title") or _first_heading(body) or origin
-    authors = _authors(info.get("author"), tree)
     return ReviewRecord(
-        SourceRef(site, _platform(info.get("hostname") or "", tree), _home(url)),
+        _source(source, info, tree, url),
         external_id=url or hashlib.sha1(title.encode()).hexdigest()[:16],
         title=title,
         body=_without_title(body.strip(), title),
         published=_day(info.get("date")),
         url=url,
-        authors=tuple(authors),
-        tags=tuple(dict.fromkeys([*(info.get("tags") or []), *(info.get("categories") or [])])),
+        authors=tuple(_authors(info.get("author"), tree)),
+        tags=_tags(info.get("tags") or [], tree),
     )
 
 
@@ -66,32 +92,113 @@ def _tree(raw: bytes) -> Any:
         return None
 
 
-def _authors(found: str | None, tree: Any) -> list[str]:
-    """trafilatura's author, else the page's own author meta tags (it drops some names)."""
-    if found:
-        return [a.strip() for a in found.split(";") if a.strip()]
+def _article_only(tree: Any) -> Any:
+    """The page with its body narrowed to its one ``<article>``, when it has exactly one."""
+    articles = tree.xpath("//article")
+    body = tree.find("body")
+    if len(articles) != 1 or body is None:
+        return tree
+    if len(articles[0].text_content().strip()) < MIN_ARTICLE_CHARS:
+        return tree
+    narrowed = copy.deepcopy(tree)
+    new_body = narrowed.find("body")
+    article = copy.deepcopy(articles[0])
+    new_body.clear()
+    new_body.append(article)
+    return narrowed
+
+
+def _meta(tree: Any, *names: str) -> list[str]:
     if tree is None:
         return []
-    names = tree.xpath('//meta[@name="author" or @property="article:author"]/@content')
-    return [str(n).strip() for n in names if str(n).strip() and not str(n).startswith("http")]
+    found = []
+    for name in names:
+        for value in tree.xpath(f'//meta[@name="{name}" or @property="{name}"]/@content'):
+            if str(value).strip():
+                found.append(str(value).strip())
+    return found
+
+
+def _authors(found: str | None, tree: Any) -> list[str]:
+    """The page's own author meta (Naver's nickname included), else trafilatura's.
+
+    trafilatura capitalises names ("mlreader" becomes "Mlreader") and drops some
+    Korean ones, so its guess is the fallback, respelled as the page writes it.
+    """
+    names = [n for n in _meta(tree, *AUTHOR_META) if not n.startswith("http")]
+    if names:
+        return list(dict.fromkeys(names))
+    if not found:
+        return []
+    text = tree.text_content() if tree is not None else ""
+    return [_as_written(a.strip(), text) for a in found.split(";") if a.strip()]
+
+
+def _as_written(name: str, text: str) -> str:
+    match = re.search(re.escape(name), text, re.IGNORECASE)
+    return match.group(0) if match else name
+
+
+def _tags(found: list[str], tree: Any) -> tuple[str, ...]:
+    """Meta keywords (split at commas) and the post's ``/tag/…`` links, without duplicates."""
+    tags = [t.strip() for tag in found for t in tag.split(",")]
+    links = tree.xpath(f"//a[@href][not({NOT_POST_TAGS})]") if tree is not None else []
+    from_links = []
+    for link in links:
+        match = TAG_HREF.search(str(link.get("href")))
+        if match:
+            text = link.text_content().strip().lstrip("#")
+            from_links.append(text or unquote(match[1] or match[2]))
+    if len(from_links) <= MAX_TAG_LINKS:
+        tags += from_links
+    unique: dict[str, str] = {}
+    for tag in tags:
+        if tag:
+            unique.setdefault(tag.casefold(), tag)
+    return tuple(unique.values())
+
+
+def _source(name: str | None, info: dict[str, Any], tree: Any, url: str | None) -> SourceRef:
+    """The blog: named by the user, Naver's blog title, the site's name, else its address."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    home = _home(url)
+    site = name or next(iter(_meta(tree, "naverblog:title")), None)
+    site = site or _site_name(info.get("sitename"), home) or info.get("hostname") or host
+    return SourceRef(site or "web", _platform(host or info.get("hostname") or "", tree), home)
+
+
+def _site_name(found: str | None, home: str | None) -> str | None:
+    """The site's name; on a platform hosting many blogs, its own name names none of them."""
+    address = home.split("://", 1)[1] if home else None
+    if address and "/" in address:
+        platform = address.split("/", 1)[0]
+        hosting = {platform, platform.split(".")[0], "medium", "naver blog"}
+        return str(found) if found and found.casefold() not in hosting else address
+    return found
 
 
 def _platform(hostname: str, tree: Any) -> str:
     for suffix, kind in PLATFORMS.items():
         if hostname == suffix or hostname.endswith("." + suffix):
             return kind
-    generator = tree.xpath('string(//meta[@name="generator"]/@content)') if tree is not None else ""
+    generator = " ".join(_meta(tree, "generator")).lower()
     for name in ("jekyll", "hugo", "ghost", "wordpress", "gatsby"):
-        if name in str(generator).lower():
+        if name in generator:
             return name
     return "web"
 
 
 def _home(url: str | None) -> str | None:
+    """The blog's home: the site, or its first path segment where a platform hosts many blogs."""
     if not url or "://" not in url:
         return None
-    scheme, rest = url.split("://", 1)
-    return f"{scheme}://{rest.split('/', 1)[0]}"
+    parts = urlsplit(url)
+    home = f"{parts.scheme}://{parts.netloc}"
+    first = parts.path.strip("/").split("/", 1)[0]
+    naver = (parts.hostname or "").endswith("blog.naver.com")
+    if first.startswith("@") or (naver and first):
+        return f"{home}/{first}"
+    return home
 
 
 def _day(text: str | None) -> date | None:
@@ -109,6 +216,7 @@ def _first_heading(markdown: str) -> str | None:
 
 
 def _without_title(markdown: str, title: str) -> str:
-    """The body without a first "# Title" line that repeats the title."""
+    """The body without a first line that repeats the title (as a heading or as text)."""
     first, _, rest = markdown.partition("\n")
-    return rest.lstrip() if first.lstrip("# ").strip() == title.strip() else markdown
+    plain = re.sub(r"\\(.)", r"\1", first).lstrip("# ").strip()
+    return rest.lstrip() if plain == title.strip() else markdown

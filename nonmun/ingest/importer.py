@@ -9,6 +9,7 @@ files (``markdown.py``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from nonmun.db.engine import Hub
 from nonmun.errors import InputError, NetworkError
 from nonmun.ingest.feeds import feed_urls, is_opml, looks_like_feed, read_feed
 from nonmun.ingest.fetch import Fetcher, is_url
-from nonmun.ingest.html import looks_like_html, read_html
+from nonmun.ingest.html import frame_url, looks_like_html, read_html
 from nonmun.ingest.markdown import markdown_files, read_markdown
 from nonmun.ingest.pages import SHAPES, parse_page
 from nonmun.ingest.records import ReviewRecord, SourceRef
@@ -44,7 +45,7 @@ class ImportReport(StoreSummary):
 
 def import_paths(
     hub: Hub,
-    paths: list[Path | str],
+    paths: Sequence[Path | str],
     *,
     shape: str | None = None,
     source: str | None = None,
@@ -101,6 +102,9 @@ class _Job:
             self._save(read_feed(raw, name, self.source), name, "feed")
             return
         if self.shape is None and looks_like_html(raw):
+            inner = frame_url(raw, name) if is_url(name) else None
+            if inner is not None:  # a Naver blog post sits in a frame: read the frame's page
+                raw = self.fetcher.get(inner)
             record = read_html(raw, name, self.source, url=name if is_url(name) else None)
             self._save([record], name, f"html ({record.source.kind})")
             return

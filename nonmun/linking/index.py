@@ -27,6 +27,17 @@ MAX_NICKNAME_WORDS = 4
 
 
 @dataclass(frozen=True, slots=True)
+class TitleEntry:
+    """A title's folded words, or only the part before its colon (``whole`` false):
+    "An Image is Worth 16x16 Words" stands for the ViT paper in many reviews."""
+
+    words: str
+    size: int
+    paper_id: int
+    whole: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Nickname:
     """A nickname of one paper; ``exact_case`` when it is also an ordinary word or name."""
 
@@ -38,7 +49,7 @@ class Nickname:
 
 @dataclass
 class CatalogIndex:
-    titles: dict[str, list[tuple[str, int, int]]] = field(default_factory=lambda: defaultdict(list))
+    titles: dict[str, list[TitleEntry]] = field(default_factory=lambda: defaultdict(list))
     short_titles: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     nicknames: dict[str, list[Nickname]] = field(default_factory=lambda: defaultdict(list))
     by_arxiv: dict[str, int] = field(default_factory=dict)
@@ -52,16 +63,28 @@ class CatalogIndex:
     ) -> None:
         words = norms(title)
         if len(words) >= KEY_WORDS:
-            self.titles[" ".join(words[:KEY_WORDS])].append((" ".join(words), len(words), pid))
+            self.add_title(pid, words, whole=True)
+            head = norms(title.split(":", 1)[0]) if ":" in title else []
+            if KEY_WORDS <= len(head) < len(words):
+                self.add_title(pid, head, whole=False)
         elif words:
             self.short_titles[" ".join(words)].append(pid)
         if arxiv:
             self.by_arxiv[arxiv] = pid
         self.arxiv_of[pid], self.year_of[pid], self.surname_of[pid] = arxiv, year, surname
 
+    def add_title(self, pid: int, words: list[str], whole: bool) -> None:
+        entry = TitleEntry(" ".join(words), len(words), pid, whole)
+        self.titles[" ".join(words[:KEY_WORDS])].append(entry)
+
     def add_nickname(self, pid: int, text: str, ambiguous: bool = False) -> None:
+        """A nickname; one too long to be a name ("Adversarial Examples Are Not Bugs") is
+        matched like a short title instead."""
         words = norms(text)
-        if not words or len(words) > MAX_NICKNAME_WORDS or _too_common(text):
+        if len(words) > MAX_NICKNAME_WORDS and not ambiguous:
+            self.add_title(pid, words, whole=False)
+            return
+        if not words or _too_common(text):
             return
         key = compact(words)
         if any(n.paper_id == pid for n in self.nicknames[key]):

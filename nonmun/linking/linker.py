@@ -26,6 +26,11 @@ _CUES = re.compile(
     re.IGNORECASE,
 )
 _URL_LEAD = re.compile(r"^(?:https?://)?(?:www\.|export\.)?$")
+# "[논문 리뷰]", "Paper Review:", "(리뷰)" before a title, and a nickname before its colon
+_REVIEW_MARK = re.compile(
+    r"^[\[(]?\s*(?:paper\s*review|논문\s*(?:리뷰|정리|읽기)|리뷰|review|paper)\s*[\])]?\s*[:\-|]?\s*",
+    re.IGNORECASE,
+)
 # "CLIP 논문에 대해 소개해드리려고 합니다": the name, then 논문, in a sentence introducing it
 _PAPER_AFTER = re.compile(
     r"\s*(?:\([^)]{1,20}\)\s*)?(?:논문|paper)[^.\n]{0,30}(?:소개|리뷰|살펴|정리|review)",
@@ -84,25 +89,33 @@ class Linker:
             if best is None:
                 i += 1
                 continue
-            size, pids = best
+            size, pids, whole = best
             start, end = tokens[i].start, tokens[i + size - 1].end
-            if size < SHORT_TITLE_WORDS and not _looks_like_title(text, start, end):
+            weak = size < SHORT_TITLE_WORDS or not whole  # short titles and heads before a colon
+            if weak and not _looks_like_title(text, start, end):
                 i += 1
                 continue
             pid, confidence = self._settle(pids, text, start)
             confidence *= 0.95 if size >= SHORT_TITLE_WORDS else 0.85
+            confidence *= 1.0 if whole else 0.9
             role = _role(text, start, end)
             links.append(Link(pid, role, confidence, text[start:end], "title", start))
             covered.update(range(i, i + size))
             i += size
         return links
 
-    def _title_at(self, words: list[str], i: int) -> tuple[int, list[int]] | None:
-        """The longest catalog title starting at token ``i``: its length and papers."""
-        best: tuple[int, list[int]] | None = None
-        for joined, size, pid in self.index.titles.get(" ".join(words[i : i + 3]), ()):
-            if (best is None or size >= best[0]) and " ".join(words[i : i + size]) == joined:
-                best = (size, [*best[1], pid]) if best and best[0] == size else (size, [pid])
+    def _title_at(self, words: list[str], i: int) -> tuple[int, list[int], bool] | None:
+        """The longest catalog title (or title head) at token ``i``: its length, its papers
+        and whether it is a whole title rather than the part before a colon."""
+        best: tuple[int, list[int], bool] | None = None
+        for entry in self.index.titles.get(" ".join(words[i : i + 3]), ()):
+            size = entry.size
+            if (best is None or size >= best[0]) and " ".join(words[i : i + size]) == entry.words:
+                if best and best[0] == size:
+                    pids = best[1] if entry.paper_id in best[1] else [*best[1], entry.paper_id]
+                    best = (size, pids, best[2] or entry.whole)
+                else:
+                    best = (size, [entry.paper_id], entry.whole)
         return best
 
     def _settle(self, pids: list[int], text: str, start: int) -> tuple[int, float]:
@@ -211,7 +224,7 @@ def _role(text: str, start: int, end: int, kind: str = "title") -> str:
     """
     line_start, line_end = _line_bounds(text, start, end)
     line = text[line_start:line_end].strip()
-    lead = _URL_LEAD.sub("", text[line_start:start].strip())
+    lead = _REVIEW_MARK.sub("", _URL_LEAD.sub("", text[line_start:start].strip()))
     rest = text[end:line_end].strip()
     if kind == "identifier":
         heading = not lead and not rest
