@@ -52,6 +52,8 @@ app = typer.Typer(
 )
 papers_app = typer.Typer(help="The catalog of papers: import, fetch, show, list, export.")
 app.add_typer(papers_app, name="papers")
+export_app = typer.Typer(help="Write the hub out in other forms.")
+app.add_typer(export_app, name="export")
 eval_app = typer.Typer(help="Measure quality on labeled data.")
 app.add_typer(eval_app, name="eval")
 
@@ -370,6 +372,22 @@ def import_(
         out.print(f"  skipped {reason}")
     if report.skipped and not report.shapes:
         raise typer.Exit(2)
+
+
+@export_app.command("markdown")
+def export_markdown(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="Folder to write (replaced if an export).")],
+) -> None:
+    """The whole hub as Markdown with front matter; `nonmun import DIR` restores it."""
+    from nonmun.archive import export_markdown as export
+
+    with _hub(ctx) as hub, hub.session() as session, err.status("exporting…"):
+        summary = export(session, directory)
+    out.print(
+        f"{summary.papers} papers, {summary.imported} reviews, {summary.digests} digests "
+        f"written to {directory}"
+    )
 
 
 @app.command()

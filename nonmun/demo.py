@@ -6,12 +6,11 @@ so an interrupted build never leaves half a hub behind.
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
+from nonmun import files
 from nonmun.catalog.importer import import_snapshot
 from nonmun.config import Settings
 from nonmun.db.engine import open_hub
@@ -34,10 +33,7 @@ SAMPLES = {
 
 def build_demo(target: Path, settings: Settings) -> Path:
     """Create (or replace) the demo hub in ``target``; return its directory."""
-    target = target.resolve()
-    building = target.with_name(f".{target.name}.building-{os.getpid()}")
-    shutil.rmtree(building, ignore_errors=True)
-    try:
+    with files.building_dir(target) as building:
         hub = open_hub(replace(settings, hub=building, database_url=None), create=True)
         try:
             with resources.as_file(DEMO / "catalog.jsonl") as catalog:
@@ -48,10 +44,7 @@ def build_demo(target: Path, settings: Settings) -> Path:
                     store_page(session, page, linker)
         finally:
             hub.close()
-        _swap(building, target)
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
-    return target
+    return target.resolve()
 
 
 def sample_pages() -> list[PageImport]:
@@ -60,11 +53,3 @@ def sample_pages() -> list[PageImport]:
         parse_page((DEMO / "samples" / name).read_text(encoding="utf-8"), source)
         for name, source in SAMPLES.items()
     ]
-
-
-def _swap(new: Path, target: Path) -> None:
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,3 +38,24 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
             yield number, orjson.loads(line)
         except orjson.JSONDecodeError as exc:
             raise InputError(f"invalid JSON: {exc}", source=str(path), line=number) from None
+
+
+@contextmanager
+def building_dir(target: Path) -> Iterator[Path]:
+    """A temporary sibling of ``target`` to build in; swapped in for ``target`` on success.
+
+    Readers of ``target`` see the old folder or the new one, never half of either.
+    """
+    target = target.resolve()
+    building = target.with_name(f".{target.name}.building-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
+    try:
+        yield building
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        if target.exists():
+            target.rename(old)
+        building.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)

@@ -52,10 +52,10 @@ def paper_digest(hub: Hub) -> list[tuple[Any, ...]]:
     ]  # fmt: skip
     with hub.engine.connect() as conn:
         rows = conn.execute(select(*columns).order_by(Paper.arxiv_id, Paper.doi, Paper.title))
-        return [tuple(_plain(v) for v in row) for row in rows]
+        return [tuple(plain(v) for v in row) for row in rows]
 
 
-def _plain(value: Any) -> str:
+def plain(value: Any) -> str:
     """A backend-neutral text form (JSONB reorders object keys)."""
     if isinstance(value, list | dict):
         return json.dumps(value, sort_keys=True, ensure_ascii=False)

@@ -65,7 +65,7 @@ def record_row(rec: PaperRecord) -> Row:
         # not columns: what goes to the identifier and alias tables
         "_dois": [v for scheme, v in rec.other_ids if scheme == "doi"],
         "_other_ids": [list(pair) for pair in rec.other_ids],
-        "_aliases": list(rec.aliases),
+        "_aliases": [(alias, "catalog") for alias in rec.aliases],
     }
 
 
@@ -284,9 +284,9 @@ class CatalogWriter:
             for scheme, value in new["_other_ids"]:
                 if not (scheme == "doi" and value == row["doi"]):
                     idents.append({"paper_id": row["id"], "scheme": scheme, "value": value})
-            for alias in new["_aliases"]:
+            for alias, origin in new["_aliases"]:
                 aliases.append(
-                    {"paper_id": row["id"], "alias": alias, "key": fold(alias), "origin": "catalog"}
+                    {"paper_id": row["id"], "alias": alias, "key": fold(alias), "origin": origin}
                 )
         insert_ignore(self.conn, identifier_table, idents)
         insert_ignore(self.conn, alias_table, aliases)

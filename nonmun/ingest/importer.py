@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nonmun import files
+from nonmun.archive import import_archive, is_archive
 from nonmun.db.engine import Hub
 from nonmun.errors import InputError, NetworkError
 from nonmun.ingest.feeds import feed_urls, is_opml, looks_like_feed, read_feed
@@ -81,7 +82,10 @@ class _Job:
     def run(self, item: Path | str) -> None:
         name = str(item)
         if not is_url(name) and Path(name).is_dir():
-            _import_folder(self.hub, Path(name), self.source, self.report, self.linker)
+            if is_archive(Path(name)):
+                self._restore(Path(name))
+            else:
+                _import_folder(self.hub, Path(name), self.source, self.report, self.linker)
             return
         try:
             raw = self.fetcher.get(name) if is_url(name) else read_page(Path(name))
@@ -90,6 +94,20 @@ class _Job:
             self.report.skipped.append(f"{name}: {exc.message}")
         except ValueError as exc:
             self.report.skipped.append(f"{name}: {exc}")
+
+    def _restore(self, folder: Path) -> None:
+        """A nonmun export: papers, reviews and digests, in one transaction."""
+        try:
+            with self.hub.session() as session:
+                restored = import_archive(session, folder)
+        except InputError as exc:
+            self.report.skipped.append(f"{exc.where() or f'{folder}: '}{exc.message}")
+            return
+        self.report.add(restored)
+        self.report.skipped += restored.skipped
+        self.report.shapes[str(folder)] = (
+            f"nonmun export ({restored.papers} papers, {restored.digests} digests)"
+        )
 
     def _store(self, raw: bytes, name: str) -> None:
         if self.shape is None and is_opml(raw):

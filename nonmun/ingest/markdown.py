@@ -42,7 +42,7 @@ def markdown_files(folder: Path) -> Iterator[Path]:
 
 def read_markdown(path: Path, root: Path, source: SourceRef) -> ReviewRecord:
     """One Markdown file as a review; invalid front matter is an error naming the line."""
-    meta, body = _front_matter(read_text(path), path)
+    meta, body = front_matter(read_text(path), path)
     lines = [line.strip() for line in body.strip().splitlines()]
     title = _text(meta.get("title")) or _title_from(lines) or _DATE_NAME.sub("", path.stem)
     body_lines = [line for line in lines if not _TAGS_LINE.match(line)] if lines else []
@@ -65,7 +65,7 @@ def read_markdown(path: Path, root: Path, source: SourceRef) -> ReviewRecord:
     )
 
 
-def _front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
+def front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     if text.startswith("+++"):
         head, sep, body = text[3:].partition("\n+++")
         if not sep:

@@ -51,6 +51,9 @@ class DigestRecord:
     published: date | None
     editors: list[str] = field(default_factory=list)
     intro: str = ""
+    period_end: date | None = None  # when the issue covers more than its day
+    url: str | None = None
+    external_id: str | None = None  # default: from the source, title and label
 
 
 @dataclass

@@ -16,6 +16,17 @@ class SourceRef:
 
 
 @dataclass(frozen=True, slots=True)
+class MentionRecord:
+    """A mention already settled (restored from an archive), not to be found again."""
+
+    paper_id: int
+    role: str
+    confidence: float
+    evidence: str = ""
+    method: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewRecord:
     """One review as found: ``external_id`` is stable across imports of the same source."""
 
@@ -30,3 +41,5 @@ class ReviewRecord:
     category_path: str | None = None
     language: str | None = None
     paper_authors: tuple[str, ...] = ()  # of the reviewed paper, as the page gives them
+    urls: tuple[str, ...] = ()  # where else the same post lives (cross-posts)
+    mentions: tuple[MentionRecord, ...] | None = None  # None: the linker finds them

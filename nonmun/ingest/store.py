@@ -15,11 +15,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from nonmun.db.schema import Digest, DigestReview, Person, Review, Source
-from nonmun.ingest.pages import PageImport
+from nonmun.ingest.pages import DigestRecord, PageImport
 from nonmun.ingest.records import ReviewRecord, SourceRef
 from nonmun.linking.index import CatalogIndex
 from nonmun.linking.linker import Linker
-from nonmun.linking.mentions import link_review
+from nonmun.linking.mentions import link_review, restore_mentions
 from nonmun.text.language import detect_language
 from nonmun.text.normalize import fold
 
@@ -57,7 +57,8 @@ def store_reviews(
                 Review.source_id == source.id, Review.external_id == record.external_id
             )
         )
-        twin = _cross_post(session, record, source) if review is None else None
+        restoring = record.mentions is not None
+        twin = _cross_post(session, record, source) if review is None and not restoring else None
         if twin is not None:
             if record.url and record.url not in twin.urls:
                 twin.urls = [*twin.urls, record.url]
@@ -65,7 +66,7 @@ def store_reviews(
             else:
                 summary.unchanged += 1
             review = twin
-        elif review is not None and review.content_hash == digest:
+        elif review is not None and review.content_hash == digest and _same_links(review, record):
             summary.unchanged += 1
         else:
             if review is None:
@@ -76,8 +77,11 @@ def store_reviews(
                 summary.updated += 1
             _fill(session, review, record, digest)
             session.flush()
-            linker = linker or Linker(CatalogIndex.load(session))
-            link_review(session, review, linker)
+            if record.mentions is not None:
+                restore_mentions(session, review, record.mentions)
+            else:
+                linker = linker or Linker(CatalogIndex.load(session))
+                link_review(session, review, linker)
         summary.review_ids.append(review.id)
     return summary
 
@@ -101,11 +105,21 @@ def _fill(session: Session, review: Review, record: ReviewRecord, digest: str) -
     review.language = record.language or detect_language(f"{record.title}\n{record.body}")
     review.published = record.published
     review.url = record.url
-    review.urls = list(dict.fromkeys([*([record.url] if record.url else []), *(review.urls or [])]))
+    first = [record.url] if record.url else []
+    review.urls = list(dict.fromkeys([*first, *record.urls, *(review.urls or [])]))
     review.tags = list(record.tags)
     review.category_path = record.category_path
     review.content_hash = digest
     review.authors = [get_person(session, name) for name in dict.fromkeys(record.authors)]
+
+
+def _same_links(review: Review, record: ReviewRecord) -> bool:
+    """For restored records: the stored mentions and URLs are the record's."""
+    if record.mentions is None:
+        return True
+    stored = {(m.paper_id, m.role, m.confidence, m.evidence, m.method) for m in review.mentions}
+    given = {(m.paper_id, m.role, m.confidence, m.evidence, m.method) for m in record.mentions}
+    return stored == given and set(review.urls) == {*record.urls, *filter(None, [record.url])}
 
 
 def content_hash(record: ReviewRecord) -> str:
@@ -141,24 +155,33 @@ def store_page(session: Session, page: PageImport, linker: Linker | None = None)
     if page.digest is None or not page.reviews:
         return summary
     first = session.get_one(Review, summary.review_ids[0])
-    record = page.digest
-    ident = content_hash_of(first.source.name, record.title, record.label or "")
+    store_digest(session, first.source, page.digest, summary.review_ids)
+    return summary
+
+
+def store_digest(
+    session: Session, source: Source, record: DigestRecord, review_ids: list[int]
+) -> Digest:
+    """Insert or update a digest of ``source``: its fields, editors and reviews in order."""
+    ident = record.external_id or content_hash_of(source.name, record.title, record.label or "")
     digest = session.scalar(
-        select(Digest).where(Digest.source_id == first.source_id, Digest.external_id == ident)
+        select(Digest).where(Digest.source_id == source.id, Digest.external_id == ident)
     )
     if digest is None:
-        digest = Digest(source_id=first.source_id, external_id=ident)
+        digest = Digest(source_id=source.id, external_id=ident)
         session.add(digest)
     digest.title, digest.label, digest.intro = record.title, record.label, record.intro
-    digest.period_start = digest.period_end = record.published
+    digest.period_start = record.published
+    digest.period_end = record.period_end or record.published
+    digest.url = record.url
     digest.editors = [get_person(session, name) for name in dict.fromkeys(record.editors)]
     session.flush()
     session.execute(delete(DigestReview).where(DigestReview.digest_id == digest.id))
     session.add_all(
         DigestReview(digest_id=digest.id, review_id=rid, position=n)
-        for n, rid in enumerate(dict.fromkeys(summary.review_ids))
+        for n, rid in enumerate(dict.fromkeys(review_ids))
     )
-    return summary
+    return digest
 
 
 def content_hash_of(*parts: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from nonmun.db.schema import Mention, Paper, Review
+from nonmun.ingest.records import MentionRecord
 from nonmun.linking.linker import Linker
 
 
@@ -22,3 +23,17 @@ def link_review(session: Session, review: Review, linker: Linker) -> list[Mentio
         for link in links
     ]
     return review.mentions
+
+
+def restore_mentions(session: Session, review: Review, mentions: tuple[MentionRecord, ...]) -> None:
+    """Replace the review's mentions with ones settled elsewhere (an archive, an editor)."""
+    review.mentions = [
+        Mention(
+            paper=session.get_one(Paper, m.paper_id),
+            role=m.role,
+            confidence=m.confidence,
+            evidence=m.evidence,
+            method=m.method,
+        )
+        for m in mentions
+    ]
