@@ -25,6 +25,7 @@ PAPERS = [
                 arxiv_id="1412.6980", year=2014),
     PaperRecord(title="Segment Anything", authors=("Alexander Kirillov",), arxiv_id="2304.02643", year=2023),
     PaperRecord(title="Objects as Points", authors=("Xingyi Zhou",), arxiv_id="1904.07850", year=2019),
+    PaperRecord(title="Neural Processes", authors=("Marta Garnelo",), arxiv_id="1807.01622", year=2018),
     PaperRecord(title="An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale",
                 authors=("Alexey Dosovitskiy",), arxiv_id="2010.11929", year=2020),
 ]  # fmt: skip
@@ -106,7 +107,7 @@ def test_cli_link_interface(hub: Hub, hub_env: dict[str, str], tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     (line,) = (tmp_path / "out.jsonl").read_text().splitlines()
     assert json.loads(line) == {"id": "a", "papers": [
-        {"arxiv": "1904.07850", "title": "Objects as Points", "role": "reviewed", "confidence": 0.85}]}  # fmt: skip
+        {"arxiv": "1904.07850", "title": "Objects as Points", "role": "reviewed", "confidence": 0.95}]}  # fmt: skip
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a"}\n')
     failed = run_cli("link", "--jsonl", str(bad), "--out", str(tmp_path / "x.jsonl"), env=hub_env)
@@ -140,3 +141,21 @@ def test_review_marks_and_title_heads(linker: Linker) -> None:
     ][0] == ("reviewed")
     assert "2010.11929" not in found(linker, "a picture is worth a thousand words, they say.")
     assert "2010.11929" not in found(linker, "they say an image is worth 16x16 words of prose")
+
+
+def test_two_word_titles_only_where_plainly_titles(linker: Linker) -> None:
+    assert found(linker, "Neural Processes\n좋은 논문이다.")["1807.01622"][0] == "reviewed"
+    quoted = found(linker, '논문 리뷰: "Neural Processes" (ICML 2018) - Garnelo et al.\n')
+    assert quoted["1807.01622"][:2] == ("reviewed", 0.95)
+    assert "1807.01622" not in found(linker, "We compare with neural processes in section 3.")
+    assert "1807.01622" not in found(
+        linker, "첫 줄\n## Neural Processes\n본문"
+    )  # a section heading
+
+
+def test_author_and_year_support_a_title_and_a_wrong_byline_breaks_nothing(linker: Linker) -> None:
+    alone = found(linker, "Objects as Points\nx")["1904.07850"]
+    backed = found(linker, "Objects as Points (2019) - Zhou et al.\nx")["1904.07850"]
+    wrong = found(linker, "Objects as Points (ICLR 2015) - Wen et al.\nx")["1904.07850"]
+    assert backed[1] > alone[1] and backed[0] == "reviewed"
+    assert wrong[:2] == alone[:2] == ("reviewed", 0.85)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from nonmun.linking.identifiers import find_arxiv_ids
 from nonmun.linking.index import MAX_NICKNAME_WORDS, CatalogIndex, Nickname
-from nonmun.linking.tokens import Token, compact, tokenize, without_josa
+from nonmun.linking.tokens import Token, compact, norms, tokenize, without_josa
 
 MIN_CONFIDENCE = 0.5  # below this a link is a guess, shown but not counted
 SHORT_TITLE_WORDS = 5  # shorter titles must look like titles where they stand
@@ -67,8 +67,18 @@ class Linker:
         tokens = tokenize(text)
         covered: set[int] = set()
         found += self._titles(text, tokens, covered)
+        found += self._short_titles(text)
         found += self._nicknames(text, tokens, covered)
         return _merge(found)
+
+    def missing_ids(self, text: str) -> list[tuple[str, str, str]]:
+        """arXiv ids in ``text`` that the catalog lacks: (id, role, evidence) each."""
+        missing = {}
+        for hit in find_arxiv_ids(text):
+            if hit.arxiv_id not in self.index.by_arxiv and hit.arxiv_id not in missing:
+                role = _role(text, hit.start, hit.start + len(hit.evidence), "identifier")
+                missing[hit.arxiv_id] = (hit.arxiv_id, role, hit.evidence)
+        return list(missing.values())
 
     def _identifiers(self, text: str) -> list[Link]:
         links = []
@@ -97,7 +107,7 @@ class Linker:
                 continue
             pid, confidence = self._settle(pids, text, start)
             confidence *= 0.95 if size >= SHORT_TITLE_WORDS else 0.85
-            confidence *= 1.0 if whole else 0.9
+            confidence = self._supported(pid, text, end, confidence * (1.0 if whole else 0.9))
             role = _role(text, start, end)
             links.append(Link(pid, role, confidence, text[start:end], "title", start))
             covered.update(range(i, i + size))
@@ -117,6 +127,33 @@ class Linker:
                 else:
                     best = (size, [entry.paper_id], entry.whole)
         return best
+
+    def _short_titles(self, text: str) -> list[Link]:
+        """Two-word titles ("Neural Processes", "Segment Anything"), only where they are
+        plainly a title: quoted, or heading the text or a line with a review mark or byline."""
+        links = []
+        for start, end in _title_spans(text):
+            words = norms(text[start:end])
+            pids = self.index.short_titles.get(" ".join(words)) if len(words) == 2 else None
+            if pids:
+                pid, confidence = self._settle(pids, text, start)
+                confidence = self._supported(pid, text, end, confidence * 0.85)
+                links.append(
+                    Link(pid, _role(text, start, end), confidence, text[start:end], "title", start)
+                )
+        return links
+
+    def _supported(self, pid: int, text: str, end: int, confidence: float) -> float:
+        """More confidence when the paper's first author or year follows the title
+        ("(ICLR 2020) - Wen et al."); a wrong byline takes nothing away."""
+        near = text[end : end + 120]
+        line = near.split("\n", 1)[0]
+        year = self.index.year_of.get(pid)
+        surname = self.index.surname_of.get(pid)
+        years = {int(y) for y in _YEAR.findall(line)}
+        by_year = year is not None and any(abs(y - year) <= 1 for y in years)
+        by_author = bool(surname) and surname in norms(line)
+        return min(0.95, confidence + 0.1) if by_year or by_author else confidence
 
     def _settle(self, pids: list[int], text: str, start: int) -> tuple[int, float]:
         """One paper among several with the same title: the one whose year or author is near."""
@@ -198,6 +235,24 @@ def _case_ok(nick: Nickname, text: str, tokens: list[Token], i: int, size: int) 
     return True
 
 
+_TITLE_LINE = re.compile(
+    r"^[ \t#>*]*(?P<mark>" + _REVIEW_MARK.pattern[1:] + r")?[\"“‘']?(?P<title>[^\"“”‘’()\n]{3,80}?)"
+    r"[\"”’']?\s*(?P<byline>\([^()\n]*\)(?:\s*-\s*[^.\n]{0,40}et al\.?)?)?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_QUOTED = re.compile(r"[\"“‘]([^\"“”‘’\n]{3,80})[\"”’]")
+
+
+def _title_spans(text: str) -> list[tuple[int, int]]:
+    """Where a short title may stand: in quotes, or alone on the first line or on a line
+    with a review mark ("논문 리뷰:") or a byline ("(2021)", "(ICLR 2020) - Wen et al.")."""
+    spans = [(m.start(1), m.end(1)) for m in _QUOTED.finditer(text)]
+    for m in _TITLE_LINE.finditer(text):
+        if m.start() == 0 or m.group("mark") or m.group("byline"):
+            spans.append((m.start("title"), m.end("title")))
+    return spans
+
+
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
@@ -234,8 +289,12 @@ def _role(text: str, start: int, end: int, kind: str = "title") -> str:
             len(rest) <= 3 or rest[:1] in "-:|—–" or (short and bool(_REVIEWING.search(rest)))
         )
     else:
-        rest = _BYLINE.sub("", rest)  # "(Authors)", "(2021)", "(ICLR 2020) - Wen et al."
-        heading = len(lead) <= 12 and len(lead) + len(rest) <= 60 and not _SENTENCE_END.search(line)
+        rest = _BYLINE.sub(
+            "", rest.lstrip("\"”’'")
+        )  # "(Authors)", "(2021)", "(ICLR 2020) - Wen et al."
+        lead = lead.rstrip("\"“‘'")
+        ends = _SENTENCE_END.search(rest or text[start:end])
+        heading = len(lead) <= 12 and len(lead) + len(rest) <= 60 and not ends
     if heading:
         return "reviewed"
     sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
