@@ -278,7 +278,6 @@ def _role(text: str, start: int, end: int, kind: str = "title") -> str:
     is about the idea, not a review of the paper.
     """
     line_start, line_end = _line_bounds(text, start, end)
-    line = text[line_start:line_end].strip()
     lead = _REVIEW_MARK.sub("", _URL_LEAD.sub("", text[line_start:start].strip()))
     rest = text[end:line_end].strip()
     if kind == "identifier":
