@@ -210,13 +210,7 @@ def papers_add(
 ) -> None:
     """Fetch papers from the arXiv API by id (one request for all, 3 s apart)."""
     wanted = [require_arxiv_id(i) for i in ids]
-    settings = _settings(ctx)
-    client = ArxivClient(
-        settings.arxiv_api_url,
-        delay=settings.arxiv_delay,
-        timeout=settings.arxiv_timeout,
-        retries=settings.arxiv_retries,
-    )
+    client = _arxiv_client(ctx)
     try:
         with err.status(f"asking arXiv for {len(wanted)} paper(s)…"):
             found = client.fetch(wanted)
@@ -228,6 +222,40 @@ def papers_add(
     with _hub(ctx, create=True) as hub:
         summary = store_records(hub, found.values(), "arXiv API")
     _print_summary(summary)
+
+
+def _arxiv_client(ctx: typer.Context) -> ArxivClient:
+    settings = _settings(ctx)
+    return ArxivClient(
+        settings.arxiv_api_url,
+        delay=settings.arxiv_delay,
+        timeout=settings.arxiv_timeout,
+        retries=settings.arxiv_retries,
+    )
+
+
+@papers_app.command("resolve")
+def papers_resolve(
+    ctx: typer.Context,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many papers.")] = None,
+) -> None:
+    """Complete provisional papers (named in reviews, absent from the catalog) from arXiv."""
+    from nonmun.linking.provisional import resolve
+
+    client = _arxiv_client(ctx)
+    try:
+        with _hub(ctx) as hub, hub.session() as session, err.status("asking arXiv…"):
+            summary = resolve(session, client, limit)
+    finally:
+        client.close()
+    for line in summary.completed + summary.folded:
+        out.print(f"  resolved {line}")
+    for line in summary.unresolved:
+        out.print(f"  unresolved {line}")
+    out.print(
+        f"{len(summary.completed)} completed, {len(summary.folded)} folded into catalog papers, "
+        f"{len(summary.unresolved)} still provisional"
+    )
 
 
 @papers_app.command("show")
@@ -261,6 +289,8 @@ def papers_show(
 
 def _print_paper(data: dict[str, Any]) -> None:
     out.print(f"[bold]{data['title']}[/bold]")
+    if data["provisional"]:
+        out.print("[yellow]provisional: named in a review, not yet in the catalog[/yellow]")
     out.print(", ".join(data["authors"]) or "(authors unknown)")
     facts = [
         f"arXiv:{data['arxiv']}" if data["arxiv"] else "",

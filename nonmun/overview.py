@@ -61,6 +61,9 @@ def overview(session: Session) -> Overview:
             ("digests", Digest),
         ]
     }
+    counts["provisional papers"] = (
+        session.scalar(select(func.count()).select_from(Paper).where(Paper.provisional)) or 0
+    )
     per_source = session.execute(
         select(Source, func.count(Review.id))
         .outerjoin(Review, Review.source_id == Source.id)

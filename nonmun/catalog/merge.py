@@ -166,7 +166,8 @@ class _Batch:
             if not (new["arxiv_id"] and by_doi["arxiv_id"]):
                 return by_doi
             new["doi"] = None  # different arXiv ids are different papers, whatever the DOI says
-        candidates = [r for r in self.by_title.get(new["title_key"], ()) if same_work(r, new)]
+        titled = self.by_title.get(new["title_key"], ()) if new["title_key"] else ()
+        candidates = [r for r in titled if same_work(r, new)]
         return candidates[0] if candidates else None
 
 
@@ -198,8 +199,15 @@ class CatalogWriter:
             outcome: Outcome = "updated" if changed else "unchanged"
             touched.append((existing, outcome))
         self._flush([row for row, _ in touched])
-        self._store_extras(rows, [row for row, _ in touched])
+        self.store_extras(rows, [row for row, _ in touched])
         return [(outcome, row["id"]) for row, outcome in touched]
+
+    def find(self, row: Row, by_title: bool = True) -> int | None:
+        """The stored paper that ``row`` would merge into (by its identifiers only, unless
+        ``by_title``), if any; nothing is written."""
+        row = row if by_title else {**row, "title_key": ""}
+        found = self._load([row]).match(row)
+        return found["id"] if found is not None else None
 
     def _load(self, rows: Sequence[Row]) -> _Batch:
         """Fetch every stored paper that a row of this batch could match."""
@@ -207,7 +215,7 @@ class CatalogWriter:
         columns = [paper_table.c.id, *(paper_table.c[k] for k in CONTENT)]
         arxiv = {r["arxiv_id"] for r in rows if r["arxiv_id"]}
         dois = {r["doi"] for r in rows if r["doi"]}
-        keys = {r["title_key"] for r in rows}
+        keys = {r["title_key"] for r in rows if r["title_key"]}
         for column, values in (("arxiv_id", arxiv), ("doi", dois), ("title_key", keys)):
             if values:
                 query = select(*columns).where(in_list(self.conn, paper_table.c[column]))
@@ -277,7 +285,7 @@ class CatalogWriter:
                 insert = paper_table.insert().returning(paper_table.c.id)
                 row["id"] = self.conn.execute(insert, {k: row[k] for k in CONTENT}).scalar_one()
 
-    def _store_extras(self, news: Sequence[Row], stored: Sequence[Row]) -> None:
+    def store_extras(self, news: Sequence[Row], stored: Sequence[Row]) -> None:
         """Other identifiers and aliases of each new row, on the paper it was stored as."""
         idents, aliases = [], []
         for new, row in zip(news, stored, strict=True):

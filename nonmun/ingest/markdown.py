@@ -20,6 +20,7 @@ import yaml
 
 from nonmun.errors import InputError
 from nonmun.files import read_text
+from nonmun.ingest.pages import title_and_authors
 from nonmun.ingest.records import ReviewRecord, SourceRef
 
 SUFFIXES = {".md", ".markdown", ".mdown"}
@@ -29,7 +30,6 @@ _DATE_NAME = re.compile(
 )
 _HEADING = re.compile(r"^#\s+(?P<title>.+?)\s*#*$", re.MULTILINE)
 _URL_LINE = re.compile(r"^https?://\S+$")
-_AUTHORS = re.compile(r"^(?P<title>.+?)\s*\((?P<authors>[^()]{3,})\)\s*$")
 _TAGS_LINE = re.compile(r"^(?:#[\w가-힣-]+\s*)+$")
 
 
@@ -44,7 +44,8 @@ def read_markdown(path: Path, root: Path, source: SourceRef) -> ReviewRecord:
     """One Markdown file as a review; invalid front matter is an error naming the line."""
     meta, body = front_matter(read_text(path), path)
     lines = [line.strip() for line in body.strip().splitlines()]
-    title = _text(meta.get("title")) or _title_from(lines) or _DATE_NAME.sub("", path.stem)
+    noted, paper_authors = _note_title(lines)  # a paper note: the paper's URL line, its title
+    title = _text(meta.get("title")) or _title_from(lines) or noted or _DATE_NAME.sub("", path.stem)
     body_lines = [line for line in lines if not _TAGS_LINE.match(line)] if lines else []
     tags = _list(meta.get("tags")) + [
         t for line in lines if _TAGS_LINE.match(line) for t in re.findall(r"#([\w가-힣-]+)", line)
@@ -62,6 +63,8 @@ def read_markdown(path: Path, root: Path, source: SourceRef) -> ReviewRecord:
         tags=tuple(dict.fromkeys(tags)),
         category_path="/".join(categories) or None,
         language=_text(meta.get("lang") or meta.get("language")) or None,
+        paper_title=noted,
+        paper_authors=paper_authors,
     )
 
 
@@ -91,16 +94,21 @@ def front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
 
 
 def _title_from(lines: list[str]) -> str | None:
-    """A "# Heading", or the line after a paper-note's URL line (ml-papers, digests)."""
+    """A "# Heading" near the top."""
     content = [line for line in lines if line]
     for line in content[:5]:
         heading = _HEADING.match(line)
         if heading:
             return heading.group("title")
-    if len(content) > 1 and _URL_LINE.match(content[0]):
-        match = _AUTHORS.match(content[1])
-        return match.group("title") if match else content[1]
     return None
+
+
+def _note_title(lines: list[str]) -> tuple[str | None, tuple[str, ...]]:
+    """The line after a paper note's URL line: the paper's title and its "(Authors)"."""
+    content = [line for line in lines if line]
+    if len(content) < 2 or not _URL_LINE.match(content[0]):
+        return None, ()
+    return title_and_authors(content[1])
 
 
 def _text(value: Any) -> str:

@@ -108,6 +108,19 @@ def _blocks(lines: list[str]) -> list[list[str]]:
     return [b for b in blocks if b]
 
 
+def title_and_authors(line: str) -> tuple[str, tuple[str, ...]]:
+    """ "Title (Author One, Author Two)" as the title and the authors; else the line."""
+    match = _AUTHORS.match(line)
+    if not match:
+        return line, ()
+    return match.group("title"), tuple(a.strip() for a in match.group("authors").split(","))
+
+
+def _year_in(text: str) -> int | None:
+    found = re.search(r"(?<!\d)(19|20)\d\d(?!\d)", text)
+    return int(found.group()) if found else None
+
+
 def _external_id(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
 
@@ -133,7 +146,11 @@ def _entry(lines: list[str], source: SourceRef) -> ReviewRecord:
     match = _TITLE_YEAR.match(heading)
     title = match.group("title").strip() if match else heading
     tags = (f"year:{match.group('year')}",) if match else ()
-    return ReviewRecord(source, _external_id(source.name, title), title, body, tags=tags)
+    year = int(match.group("year")) if match else None
+    return ReviewRecord(
+        source, _external_id(source.name, title), title, body, tags=tags,
+        paper_title=title if match else None, paper_year=year,
+    )  # fmt: skip
 
 
 def _category(lines: list[str], source: SourceRef) -> PageImport:
@@ -160,6 +177,9 @@ def _category(lines: list[str], source: SourceRef) -> PageImport:
                 body,
                 tags=tags,
                 category_path=path,
+                # a review of one paper says so: "논문 리뷰: Title", or its venue line
+                paper_title=title if _REVIEW_PREFIX.match(heading[0]) or venue else None,
+                paper_year=_year_in(venue.group("venue")) if venue else None,
                 paper_authors=authors,
             )
         )
@@ -222,9 +242,7 @@ def _digest(lines: list[str], source: SourceRef) -> PageImport:
         end = starts[n + 1] if n + 1 < len(starts) else len(text_lines)
         url, heading = text_lines[at], text_lines[at + 1]
         notes = [line for line in text_lines[at + 2 : end] if not _only_tags(line)]
-        match = _AUTHORS.match(heading)
-        title = match.group("title") if match else heading
-        authors = tuple(a.strip() for a in match.group("authors").split(",")) if match else ()
+        title, authors = title_and_authors(heading)
         reviews.append(
             ReviewRecord(
                 source,
@@ -233,6 +251,7 @@ def _digest(lines: list[str], source: SourceRef) -> PageImport:
                 "\n".join([url, heading, *notes]),
                 url=None,
                 tags=tags,
+                paper_title=title,
                 paper_authors=authors,
             )
         )

@@ -40,6 +40,9 @@ class ReviewRecord:
     tags: tuple[str, ...] = ()
     category_path: str | None = None
     language: str | None = None
-    paper_authors: tuple[str, ...] = ()  # of the reviewed paper, as the page gives them
+    # what the page's structure says of the paper reviewed ("Title(2021)", "Title (Authors)")
+    paper_title: str | None = None
+    paper_year: int | None = None
+    paper_authors: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()  # where else the same post lives (cross-posts)
     mentions: tuple[MentionRecord, ...] | None = None  # None: the linker finds them

@@ -20,6 +20,7 @@ from nonmun.ingest.records import ReviewRecord, SourceRef
 from nonmun.linking.index import CatalogIndex
 from nonmun.linking.linker import Linker
 from nonmun.linking.mentions import link_review, restore_mentions
+from nonmun.linking.provisional import hint_from
 from nonmun.text.language import detect_language
 from nonmun.text.normalize import fold
 
@@ -81,7 +82,10 @@ def store_reviews(
                 restore_mentions(session, review, record.mentions)
             else:
                 linker = linker or Linker(CatalogIndex.load(session))
-                link_review(session, review, linker)
+                hint = hint_from(
+                    record.title, record.paper_title, record.paper_year, record.paper_authors
+                )
+                link_review(session, review, linker, hint)
         summary.review_ids.append(review.id)
     return summary
 

@@ -69,7 +69,7 @@ class Linker:
         found += self._titles(text, tokens, covered)
         found += self._short_titles(text)
         found += self._nicknames(text, tokens, covered)
-        return _merge(found)
+        return merge_links(found)
 
     def missing_ids(self, text: str) -> list[tuple[str, str, str]]:
         """arXiv ids in ``text`` that the catalog lacks: (id, role, evidence) each."""
@@ -235,6 +235,19 @@ def _case_ok(nick: Nickname, text: str, tokens: list[Token], i: int, size: int) 
     return True
 
 
+_MARK_WORDS = r"(?:paper\s*review|논문\s*(?:리뷰|정리|읽기)|리뷰|review|paper)"
+_MARKED_TITLE = re.compile(
+    rf"^\s*(?:[\[(]\s*{_MARK_WORDS}\s*[\])]\s*[:\-|]?|{_MARK_WORDS}\s*[:\-|])\s*(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def title_after_mark(title: str) -> str | None:
+    """The paper's title in a post titled "[논문 리뷰] Title" or "Paper Review: Title"."""
+    match = _MARKED_TITLE.match(title)
+    return match.group("rest").strip() if match else None
+
+
 _TITLE_LINE = re.compile(
     r"^[ \t#>*]*(?P<mark>" + _REVIEW_MARK.pattern[1:] + r")?[\"“‘']?(?P<title>[^\"“”‘’()\n]{3,80}?)"
     r"[\"”’']?\s*(?P<byline>\([^()\n]*\)(?:\s*-\s*[^.\n]{0,40}et al\.?)?)?\s*$",
@@ -305,7 +318,7 @@ def _role(text: str, start: int, end: int, kind: str = "title") -> str:
     return "mentioned"
 
 
-def _merge(links: list[Link]) -> list[Link]:
+def merge_links(links: list[Link]) -> list[Link]:
     """One link per paper: reviewed if any occurrence is, the highest confidence."""
     best: dict[int, Link] = {}
     for link in links:
