@@ -7,6 +7,7 @@ nicknames come on top of it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from nonmun.catalog.identifiers import parse_arxiv_id
@@ -27,11 +28,17 @@ class Found:
     start: int
 
 
+def iter_arxiv_ids(text: str) -> Iterator[Found]:
+    """Every arXiv id mentioned in ``text``, each time it is."""
+    for match in _ARXIV_MENTION.finditer(text):
+        parsed = parse_arxiv_id(match.group(1))
+        if parsed:
+            yield Found(parsed.id, match.group(0), match.start())
+
+
 def find_arxiv_ids(text: str) -> list[Found]:
     """Every distinct arXiv id mentioned in ``text``, in order of first appearance."""
     found: dict[str, Found] = {}
-    for match in _ARXIV_MENTION.finditer(text):
-        parsed = parse_arxiv_id(match.group(1))
-        if parsed and parsed.id not in found:
-            found[parsed.id] = Found(parsed.id, match.group(0), match.start())
+    for hit in iter_arxiv_ids(text):
+        found.setdefault(hit.arxiv_id, hit)
     return list(found.values())

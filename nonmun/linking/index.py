@@ -9,8 +9,9 @@ tokens, so lookups are dictionary hits, not scans.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
@@ -57,6 +58,7 @@ class CatalogIndex:
     year_of: dict[int, int | None] = field(default_factory=dict)
     surname_of: dict[int, str] = field(default_factory=dict)
     context: dict[int, frozenset[str]] = field(default_factory=dict)  # for shared nicknames
+    heads: list[tuple[int, str]] = field(default_factory=list)  # "BERT" of "BERT: Pre-training…"
 
     def add_paper(
         self, pid: int, arxiv: str | None, title: str, year: int | None, surname: str
@@ -67,6 +69,8 @@ class CatalogIndex:
             head = norms(title.split(":", 1)[0]) if ":" in title else []
             if KEY_WORDS <= len(head) < len(words):
                 self.add_title(pid, head, whole=False)
+            elif head and _coined(title.split(":", 1)[0].strip()):
+                self.heads.append((pid, title.split(":", 1)[0].strip()))
         elif words:
             self.short_titles[" ".join(words)].append(pid)
         if arxiv:
@@ -76,6 +80,19 @@ class CatalogIndex:
     def add_title(self, pid: int, words: list[str], whole: bool) -> None:
         entry = TitleEntry(" ".join(words), len(words), pid, whole)
         self.titles[" ".join(words[:KEY_WORDS])].append(entry)
+
+    def add_heads(self) -> None:
+        """Coined names before a title's colon ("BERT", "DeiT III"), unless the curated table
+        gives the name to a paper already or it is a field's acronym ("NLP", "CNN")."""
+        for pid, head in self.heads:
+            key = compact(norms(head))
+            if key not in self.nicknames and key not in FIELD_ACRONYMS:
+                self.add_nickname(pid, head)
+        taken = {compact(norms(h)) for _, h in self.heads}
+        for key in taken & self.nicknames.keys():  # several papers' heads: keep them, flagged
+            if len({n.paper_id for n in self.nicknames[key]}) > 1:
+                self.nicknames[key] = [replace(n, ambiguous=True) for n in self.nicknames[key]]
+        self.heads = []
 
     def add_nickname(self, pid: int, text: str, ambiguous: bool = False) -> None:
         """A nickname; one too long to be a name ("Adversarial Examples Are Not Bugs") is
@@ -112,6 +129,7 @@ class CatalogIndex:
                     index.add_nickname(found, alias)
                 for alias in mark["ambiguous_aliases"]:
                     index.add_nickname(found, alias, ambiguous=True)
+        index.add_heads()
         index._load_context(session)
         return index
 
@@ -136,6 +154,22 @@ _COMMON = frozenset(
 )
 
 
+# Acronyms of fields and model families, which many titles start with and no paper owns.
+FIELD_ACRONYMS = frozenset(
+    "ai ml nlp nlu nlg cv dl rl drl marl cnn cnns rnn rnns gnn gnns mlp mlps svm llm llms vae "
+    "vaes nmt asr tts qa vqa mt ir kg sgd gpu gpus tpu api iot 3d 2d nas moe rag ood ssl fl "
+    "xai hci ar vr slam mri ct ecg eeg ehr".split()
+)
+
+
+def _coined(head: str) -> bool:
+    """A made-up name: inner capitals (DeiT, StyleGAN), capitals (BERT) or digits (T5)."""
+    words = head.split()
+    if not 1 <= len(words) <= 3 or len(head) > 25:
+        return False
+    return bool(re.search(r"[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d|\d[A-Za-z]", head))
+
+
 def _landmarks() -> list[dict[str, Any]]:
     with LANDMARKS.open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]
@@ -152,4 +186,4 @@ def _exact_case(text: str) -> bool:
     appear with their own capitals; coined ones ("StyleGAN", "ViT", "PG-GAN") need not."""
     if " " in text or not text.isalpha():
         return False
-    return (text.isupper() and len(text) <= 5) or (text[0].isupper() and text[1:].islower())
+    return text.isupper() or (text[0].isupper() and text[1:].islower())

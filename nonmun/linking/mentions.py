@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from nonmun.db.schema import Mention, Paper, Review
 from nonmun.ingest.records import MentionRecord
+from nonmun.linking.learn import learn_nicknames
 from nonmun.linking.linker import Linker, merge_links
 from nonmun.linking.provisional import PaperHint, provisional_links
 
@@ -14,10 +15,12 @@ def link_review(
     session: Session, review: Review, linker: Linker, hint: PaperHint | None = None
 ) -> list[Mention]:
     """Replace the review's mentions with what ``linker`` finds in its title and body now,
-    and provisional papers for what the catalog lacks (see ``provisional.py``)."""
+    with provisional papers for what the catalog lacks (``provisional.py``); learn the
+    nicknames the text pairs with identifiers (``learn.py``)."""
     text = f"{review.title}\n{review.body}"
     links = linker.link(text)
     links = merge_links(links + provisional_links(session, linker, text, links, hint))
+    learn_nicknames(session, linker, text)
     review.mentions = [
         Mention(
             paper=session.get_one(Paper, link.paper_id),
