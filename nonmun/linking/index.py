@@ -40,12 +40,14 @@ class TitleEntry:
 
 @dataclass(frozen=True, slots=True)
 class Nickname:
-    """A nickname of one paper; ``exact_case`` when it is also an ordinary word or name."""
+    """A nickname of one paper; ``exact_case`` when it is also an ordinary word or name;
+    ``weak`` when it comes only from a title's head and needs the title's words nearby."""
 
     paper_id: int
     text: str
     exact_case: bool
     ambiguous: bool
+    weak: bool = False
 
 
 @dataclass
@@ -58,7 +60,7 @@ class CatalogIndex:
     year_of: dict[int, int | None] = field(default_factory=dict)
     surname_of: dict[int, str] = field(default_factory=dict)
     context: dict[int, frozenset[str]] = field(default_factory=dict)  # for shared nicknames
-    heads: list[tuple[int, str]] = field(default_factory=list)  # "BERT" of "BERT: Pre-training…"
+    heads: list[tuple[int, str, str]] = field(default_factory=list)  # "BERT" of "BERT: Pre-…"
 
     def add_paper(
         self, pid: int, arxiv: str | None, title: str, year: int | None, surname: str
@@ -70,7 +72,7 @@ class CatalogIndex:
             if KEY_WORDS <= len(head) < len(words):
                 self.add_title(pid, head, whole=False)
             elif head and _coined(title.split(":", 1)[0].strip()):
-                self.heads.append((pid, title.split(":", 1)[0].strip()))
+                self.heads.append((pid, title.split(":", 1)[0].strip(), title))
         elif words:
             self.short_titles[" ".join(words)].append(pid)
         if arxiv:
@@ -84,17 +86,20 @@ class CatalogIndex:
     def add_heads(self) -> None:
         """Coined names before a title's colon ("BERT", "DeiT III"), unless the curated table
         gives the name to a paper already or it is a field's acronym ("NLP", "CNN")."""
-        for pid, head in self.heads:
+        for pid, head, title in self.heads:
             key = compact(norms(head))
             if key not in self.nicknames and key not in FIELD_ACRONYMS:
-                self.add_nickname(pid, head)
-        taken = {compact(norms(h)) for _, h in self.heads}
+                self.add_nickname(pid, head, weak=True)
+                self.context[pid] = distinctive(title) - set(norms(head))
+        taken = {compact(norms(h)) for _, h, _ in self.heads}
         for key in taken & self.nicknames.keys():  # several papers' heads: keep them, flagged
             if len({n.paper_id for n in self.nicknames[key]}) > 1:
                 self.nicknames[key] = [replace(n, ambiguous=True) for n in self.nicknames[key]]
         self.heads = []
 
-    def add_nickname(self, pid: int, text: str, ambiguous: bool = False) -> None:
+    def add_nickname(
+        self, pid: int, text: str, ambiguous: bool = False, weak: bool = False
+    ) -> None:
         """A nickname; one too long to be a name ("Adversarial Examples Are Not Bugs") is
         matched like a short title instead."""
         words = norms(text)
@@ -106,7 +111,8 @@ class CatalogIndex:
         key = compact(words)
         if any(n.paper_id == pid for n in self.nicknames[key]):
             return
-        self.nicknames[key].append(Nickname(pid, text, _exact_case(text), ambiguous))
+        exact = weak or _exact_case(text)
+        self.nicknames[key].append(Nickname(pid, text, exact, ambiguous, weak))
 
     @classmethod
     def load(cls, session: Session) -> CatalogIndex:
@@ -144,8 +150,7 @@ class CatalogIndex:
         for pid, title in session.execute(
             select(Paper.id, Paper.title).where(Paper.id.in_(shared))
         ):
-            words = norms(" ".join([title, *names[pid]]))
-            self.context[pid] = frozenset(w for w in words if len(w) > 3 and w not in _COMMON)
+            self.context[pid] = distinctive(" ".join([title, *names[pid]]))
 
 
 _COMMON = frozenset(
@@ -165,9 +170,14 @@ FIELD_ACRONYMS = frozenset(
 def _coined(head: str) -> bool:
     """A made-up name: inner capitals (DeiT, StyleGAN), capitals (BERT) or digits (T5)."""
     words = head.split()
-    if not 1 <= len(words) <= 3 or len(head) > 25:
-        return False
+    if not 1 <= len(words) <= 3 or len(head) > 25 or sum(c.isalpha() for c in head) < 3:
+        return False  # "T1", "II": too short to own
     return bool(re.search(r"[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d|\d[A-Za-z]", head))
+
+
+def distinctive(text: str) -> frozenset[str]:
+    """The words of ``text`` that can tell one paper from another."""
+    return frozenset(w for w in norms(text) if len(w) > 3 and w not in _COMMON)
 
 
 def _landmarks() -> list[dict[str, Any]]:

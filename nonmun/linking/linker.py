@@ -169,6 +169,7 @@ class Linker:
 
     def _nicknames(self, text: str, tokens: list[Token], covered: set[int]) -> list[Link]:
         links = []
+        words = {t.norm for t in tokens}
         i = 0
         while i < len(tokens):
             hit = None if i in covered else self._nickname_at(text, tokens, i)
@@ -177,7 +178,7 @@ class Linker:
                 continue
             size, candidates = hit
             start, end = tokens[i].start, tokens[i + size - 1].end
-            pid, confidence = self._choose(candidates, text)
+            pid, confidence = self._choose(candidates, words, text, start)
             role = _role(text, start, end, "nickname")
             links.append(Link(pid, role, confidence, text[start:end], "nickname", start))
             i += size
@@ -202,20 +203,26 @@ class Linker:
                     return size, found
         return None
 
-    def _choose(self, candidates: list[Nickname], text: str) -> tuple[int, float]:
-        """A nickname's paper; several papers share it → context decides, or low confidence."""
-        clear = [n for n in candidates if not n.ambiguous]
-        if len(clear) == 1 and len(candidates) == 1:
-            return clear[0].paper_id, 0.8
-        words = {t.norm for t in tokenize(text)}
+    def _choose(
+        self, candidates: list[Nickname], words: set[str], text: str, at: int
+    ) -> tuple[int, float]:
+        """A nickname's paper. One paper: sure, unless the name is only a title's head
+        ("PRAISE: …"), which needs two of the title's words in the text. Several papers
+        share it: the words of their titles decide, then a year nearby, else a low
+        confidence that is reported, never counted."""
         overlap = {
             n.paper_id: len(self.index.context.get(n.paper_id, frozenset()) & words)
             for n in candidates
         }
+        if len(candidates) == 1 and not candidates[0].ambiguous:
+            nick = candidates[0]
+            sure = not nick.weak or overlap[nick.paper_id] >= 2
+            return nick.paper_id, 0.8 if sure else 0.4
         ranked = sorted(overlap.values(), reverse=True)
         if ranked[0] > 0 and (len(ranked) == 1 or ranked[0] > ranked[1]):
-            return max(overlap, key=lambda pid: overlap[pid]), 0.75
-        years = {int(y) for y in _YEAR.findall(text)}
+            best = max(candidates, key=lambda n: overlap[n.paper_id])
+            return best.paper_id, 0.75 if not best.weak or ranked[0] >= 2 else 0.4
+        years = {int(y) for y in _YEAR.findall(text[max(0, at - 150) : at + 150])}
         dated = [n for n in candidates if self.index.year_of.get(n.paper_id) in years]
         if len(dated) == 1:
             return dated[0].paper_id, 0.7
