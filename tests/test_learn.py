@@ -33,7 +33,7 @@ FIRST = """# 읽은 것들
 """
 LATER = """# 다음 주
 
-Ptolemy와 GENet을 비교했다. NLP 분야에서는 ingenious한 방법이 많다.
+Ptolemy는 distillation token을 쓴다. GENet과 비교했다. NLP 분야에서는 ingenious한 방법이 많다.
 """
 
 

@@ -41,13 +41,15 @@ class TitleEntry:
 @dataclass(frozen=True, slots=True)
 class Nickname:
     """A nickname of one paper; ``exact_case`` when it is also an ordinary word or name;
-    ``weak`` when it comes only from a title's head and needs the title's words nearby."""
+    ``support``: how many words of the paper's title or other names the text must also
+    use: 2 for a name taken only from a title's head ("PRAISE: …"), 1 for a name that is
+    also an everyday word ("Adam", "Transformer", "트랜스포머"), else 0."""
 
     paper_id: int
     text: str
     exact_case: bool
     ambiguous: bool
-    weak: bool = False
+    support: int = 0
 
 
 @dataclass
@@ -89,7 +91,7 @@ class CatalogIndex:
         for pid, head, title in self.heads:
             key = compact(norms(head))
             if key not in self.nicknames and key not in FIELD_ACRONYMS:
-                self.add_nickname(pid, head, weak=True)
+                self.add_nickname(pid, head, support=2)
                 self.context[pid] = distinctive(title) - set(norms(head))
         taken = {compact(norms(h)) for _, h, _ in self.heads}
         for key in taken & self.nicknames.keys():  # several papers' heads: keep them, flagged
@@ -97,9 +99,7 @@ class CatalogIndex:
                 self.nicknames[key] = [replace(n, ambiguous=True) for n in self.nicknames[key]]
         self.heads = []
 
-    def add_nickname(
-        self, pid: int, text: str, ambiguous: bool = False, weak: bool = False
-    ) -> None:
+    def add_nickname(self, pid: int, text: str, ambiguous: bool = False, support: int = 0) -> None:
         """A nickname; one too long to be a name ("Adversarial Examples Are Not Bugs") is
         matched like a short title instead."""
         words = norms(text)
@@ -111,8 +111,10 @@ class CatalogIndex:
         key = compact(words)
         if any(n.paper_id == pid for n in self.nicknames[key]):
             return
-        exact = weak or _exact_case(text)
-        self.nicknames[key].append(Nickname(pid, text, exact, ambiguous, weak))
+        exact = support > 0 or _exact_case(text)
+        if not support and exact and not text.isupper():
+            support = 1  # an everyday word or a first name: "Adam", "Transformer", "Gopher"
+        self.nicknames[key].append(Nickname(pid, text, exact, ambiguous, support))
 
     @classmethod
     def load(cls, session: Session) -> CatalogIndex:
@@ -136,12 +138,26 @@ class CatalogIndex:
                 for alias in mark["ambiguous_aliases"]:
                     index.add_nickname(found, alias, ambiguous=True)
         index.add_heads()
+        index._everyday_in_hangul()
         index._load_context(session)
         return index
 
+    def _everyday_in_hangul(self) -> None:
+        """A one-word Hangul name of a paper whose English name is an everyday word
+        ("트랜스포머" beside "Transformer") is an everyday word too."""
+        everyday = {n.paper_id for ns in self.nicknames.values() for n in ns if n.support == 1}
+        for key, names in self.nicknames.items():
+            if any("\uac00" <= c <= "\ud7a3" for c in key) and " " not in names[0].text:
+                self.nicknames[key] = [
+                    replace(n, support=max(n.support, 1)) if n.paper_id in everyday else n
+                    for n in names
+                ]
+
     def _load_context(self, session: Session) -> None:
-        """Words that tell apart the papers sharing a nickname: their titles and other names."""
+        """Words that tell apart the papers sharing a nickname, and that support everyday
+        words as nicknames: their titles and other names (without the name itself)."""
         shared = {n.paper_id for names in self.nicknames.values() if len(names) > 1 for n in names}
+        shared |= {n.paper_id for ns in self.nicknames.values() for n in ns if n.support == 1}
         names: dict[int, list[str]] = defaultdict(list)
         for nicks in self.nicknames.values():
             for n in nicks:

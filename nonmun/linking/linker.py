@@ -22,7 +22,7 @@ MIN_CONFIDENCE = 0.5  # below this a link is a guess, shown but not counted
 SHORT_TITLE_WORDS = 5  # shorter titles must look like titles where they stand
 _CUES = re.compile(
     r"소개(?:해\s*드리|하)[^.\n]{0,12}논문|리뷰할|이번\s*논문|오늘의\s*논문|이\s*논문은|"
-    r"this paper|the paper we review|we review",
+    r"this paper|the paper we review|we review|(?:we|I)\s+(?:re-?)?read\b|다시\s*읽",
     re.IGNORECASE,
 )
 _URL_LEAD = re.compile(r"^(?:https?://)?(?:www\.|export\.)?$")
@@ -39,6 +39,11 @@ _PAPER_AFTER = re.compile(
 _BYLINE = re.compile(r"^\s*\([^()]*\)\s*(?:-\s*[^.]{0,40}et al\.?)?\s*$")
 _REVIEWING = re.compile(r"리뷰|정리|요약|review|summary", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?。]\s*$|[다요죠]\.?\s*$")
+# a paragraph about the paper: it opens with the name as subject ("T5는 …", "X proposes …")
+_SUBJECT = re.compile(
+    r"(?:\s*\([^()\n]{1,120}\))?(?:[은는이가]\s|\s+(?:proposes|introduces|presents|shows)\b)"
+)
+_LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]|[-*•·]|\[\d{1,3}\])$")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 
 
@@ -101,8 +106,8 @@ class Linker:
                 continue
             size, pids, whole = best
             start, end = tokens[i].start, tokens[i + size - 1].end
-            weak = size < SHORT_TITLE_WORDS or not whole  # short titles and heads before a colon
-            if weak and not _looks_like_title(text, start, end):
+            short = size < SHORT_TITLE_WORDS or not whole  # short titles, heads before a colon
+            if short and not _looks_like_title(text, start, end):
                 i += 1
                 continue
             pid, confidence = self._settle(pids, text, start)
@@ -169,7 +174,7 @@ class Linker:
 
     def _nicknames(self, text: str, tokens: list[Token], covered: set[int]) -> list[Link]:
         links = []
-        words = {t.norm for t in tokens}
+        words = {t.norm for t in tokens} | {w for t in tokens if (w := without_josa(t.norm))}
         i = 0
         while i < len(tokens):
             hit = None if i in covered else self._nickname_at(text, tokens, i)
@@ -206,27 +211,29 @@ class Linker:
     def _choose(
         self, candidates: list[Nickname], words: set[str], text: str, at: int
     ) -> tuple[int, float]:
-        """A nickname's paper. One paper: sure, unless the name is only a title's head
-        ("PRAISE: …"), which needs two of the title's words in the text. Several papers
-        share it: the words of their titles decide, then a year nearby, else a low
-        confidence that is reported, never counted."""
-        overlap = {
-            n.paper_id: len(self.index.context.get(n.paper_id, frozenset()) & words)
-            for n in candidates
-        }
+        """A nickname's paper. One paper: sure when the text also uses as many words of
+        its title or other names as the name needs (``Nickname.support``). Several papers
+        share it: those words decide, then a year nearby, else a low confidence that is
+        reported, never counted."""
+        overlap = {n.paper_id: self._overlap(n, words) for n in candidates}
         if len(candidates) == 1 and not candidates[0].ambiguous:
             nick = candidates[0]
-            sure = not nick.weak or overlap[nick.paper_id] >= 2
-            return nick.paper_id, 0.8 if sure else 0.4
+            return nick.paper_id, 0.8 if overlap[nick.paper_id] >= nick.support else 0.45
         ranked = sorted(overlap.values(), reverse=True)
         if ranked[0] > 0 and (len(ranked) == 1 or ranked[0] > ranked[1]):
             best = max(candidates, key=lambda n: overlap[n.paper_id])
-            return best.paper_id, 0.75 if not best.weak or ranked[0] >= 2 else 0.4
+            return best.paper_id, 0.75 if ranked[0] >= best.support else 0.45
         years = {int(y) for y in _YEAR.findall(text[max(0, at - 150) : at + 150])}
         dated = [n for n in candidates if self.index.year_of.get(n.paper_id) in years]
         if len(dated) == 1:
             return dated[0].paper_id, 0.7
         return candidates[0].paper_id, 0.3
+
+    def _overlap(self, nick: Nickname, words: set[str]) -> int:
+        """How many words of the paper's title and other names the text uses, besides
+        the name itself."""
+        context = self.index.context.get(nick.paper_id, frozenset())
+        return len((context - set(norms(nick.text))) & words)
 
 
 def _case_ok(nick: Nickname, text: str, tokens: list[Token], i: int, size: int) -> bool:
@@ -304,8 +311,9 @@ def _role(text: str, start: int, end: int, kind: str = "title") -> str:
         heading = not lead and not rest
     elif kind == "nickname":
         short = len(rest) <= 30 and not _SENTENCE_END.search(rest)
+        separators = "-:|—–," if line_start == 0 else "-:|—–"  # "DETR, explained: …" titles
         heading = not lead and (
-            len(rest) <= 3 or rest[:1] in "-:|—–" or (short and bool(_REVIEWING.search(rest)))
+            len(rest) <= 3 or rest[:1] in separators or (short and bool(_REVIEWING.search(rest)))
         )
     else:
         rest = _BYLINE.sub(
@@ -313,8 +321,9 @@ def _role(text: str, start: int, end: int, kind: str = "title") -> str:
         )  # "(Authors)", "(2021)", "(ICLR 2020) - Wen et al."
         lead = lead.rstrip("\"“‘'")
         ends = _SENTENCE_END.search(rest or text[start:end])
-        heading = len(lead) <= 12 and len(lead) + len(rest) <= 60 and not ends
-    if heading:
+        listed = _LIST_ITEM.match(lead)  # "1. Title", "- Title": a reading list, a bibliography
+        heading = len(lead) <= 12 and len(lead) + len(rest) <= 60 and not ends and not listed
+    if heading or (not lead and kind != "identifier" and _SUBJECT.match(text, end)):
         return "reviewed"
     sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
     sentence_end = min((i for i in (text.find(". ", end), line_end) if i >= 0), default=line_end)
