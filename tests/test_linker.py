@@ -179,3 +179,36 @@ def test_pages_written_after_the_rules(hub: Hub) -> None:
         scores = evaluate_file(session, UNSEEN).scores
     assert scores["reviewed"].precision >= 0.95 and scores["reviewed"].recall >= 0.9
     assert scores["mentioned"].precision >= 0.85 and scores["mentioned"].recall >= 0.8
+
+
+def test_dois_and_proceedings_links(hub: Hub) -> None:
+    from nonmun.catalog.importer import store_records
+
+    store_records(hub, [
+        PaperRecord("Deep Residual Learning for Image Recognition", ("Kaiming He",), doi="10.1109/CVPR.2016.90", year=2016),
+        PaperRecord("BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
+                    ("Jacob Devlin",), other_ids=(("acl", "N19-1423"),), year=2019),
+        PaperRecord("Training data-efficient image transformers & distillation through attention",
+                    ("Hugo Touvron",), other_ids=(("pmlr", "v139/touvron21a"), ("openreview", "ABCdef123")), year=2021),
+    ], "test")  # fmt: skip
+    with hub.session() as session:
+        linker = Linker(CatalogIndex.load(session))
+    text = """참고 자료
+- https://doi.org/10.1109/CVPR.2016.90
+- https://aclanthology.org/N19-1423/ 에서 BERT 원문을 볼 수 있다.
+- proceedings.mlr.press/v139/touvron21a.html (openreview.net/forum?id=ABCdef123)
+- https://openaccess.thecvf.com/content_cvpr_2016/html/He_Deep_Residual_Learning_CVPR_2016_paper.html
+- https://doi.org/10.1234/not.in.catalog
+"""
+    titles = {
+        linker.index.surname_of[x.paper_id]: (x.method, x.confidence) for x in linker.link(text)
+    }
+    assert titles == {
+        "he": ("identifier", 1.0),
+        "devlin": ("identifier", 1.0),
+        "touvron": ("identifier", 1.0),
+    }
+    cvf_only = "https://openaccess.thecvf.com/content_cvpr_2016/html/He_Deep_Residual_Learning_CVPR_2016_paper.html"
+    assert [x.method for x in linker.link(cvf_only)] == [
+        "identifier"
+    ]  # by the title in its file name

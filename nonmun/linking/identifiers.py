@@ -1,4 +1,5 @@
-"""Mentions by identifier: arXiv ids and URLs found in a review's text.
+"""Mentions by identifier: arXiv ids and URLs, DOIs, OpenReview, ACL Anthology, PMLR and
+CVF open-access links found in a review's text.
 
 The first and surest layer of the linker (``linker.py``); titles and
 nicknames come on top of it.
@@ -10,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from nonmun.catalog.identifiers import parse_arxiv_id
+from nonmun.catalog.identifiers import normalize_doi, parse_arxiv_id
 
 _ARXIV_MENTION = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf|html)/|arxiv:\s*)"
@@ -42,3 +43,58 @@ def find_arxiv_ids(text: str) -> list[Found]:
     for hit in iter_arxiv_ids(text):
         found.setdefault(hit.arxiv_id, hit)
     return list(found.values())
+
+
+# (scheme, pattern whose group 1 is the identifier), as stored in ``paper_identifier``
+_OTHER_IDS = (
+    ("doi", re.compile(r"(?:doi\.org/|doi:\s*|\b)(10\.\d{4,9}/[^\s\"'<>()\[\]]+)", re.I)),
+    ("openreview", re.compile(r"openreview\.net/(?:forum|pdf)\?id=([A-Za-z0-9_\-]+)")),
+    (
+        "acl",
+        re.compile(
+            r"(?:aclanthology\.org|aclweb\.org/anthology)/([A-Z]\d{2}-\d{4}|\d{4}\.[a-z\-]+\.\d+)",
+            re.I,
+        ),
+    ),
+    ("pmlr", re.compile(r"proceedings\.mlr\.press/(v\d+/[a-z0-9\-]+?)(?:\.html|\.pdf|/)")),
+    (
+        "cvf",
+        re.compile(
+            r"openaccess\.thecvf\.com/\S*?/(?:html|papers)/([A-Za-z0-9_\-]+?)_paper\.(?:html|pdf)"
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FoundId:
+    """Another identifier found in text: its scheme, normalised value, span and place."""
+
+    scheme: str
+    value: str
+    evidence: str
+    start: int
+
+
+def find_other_ids(text: str) -> list[FoundId]:
+    """DOIs, OpenReview, ACL Anthology, PMLR and CVF ids in ``text``, first mention each."""
+    found: dict[tuple[str, str], FoundId] = {}
+    for scheme, pattern in _OTHER_IDS:
+        for match in pattern.finditer(text):
+            value = match.group(1)
+            if scheme == "doi":
+                value = normalize_doi(value.rstrip(".,;")) or ""
+            if value and "arxiv" not in value:  # 10.48550/arXiv.… is an arXiv id, found above
+                found.setdefault(
+                    (scheme, value), FoundId(scheme, value, match.group(0), match.start())
+                )
+    return sorted(found.values(), key=lambda f: f.start)
+
+
+def cvf_title(value: str) -> str:
+    """The title words in a CVF file name: "He_Deep_Residual_Learning_CVPR_2016" gives
+    "Deep Residual Learning"."""
+    words = value.split("_")[1:]
+    while words and (words[-1].isdigit() or words[-1].isupper()):
+        words.pop()
+    return " ".join(words)

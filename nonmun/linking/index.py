@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nonmun.db.schema import Paper, PaperAlias
+from nonmun.db.schema import Paper, PaperAlias, PaperIdentifier
 from nonmun.linking.tokens import compact, norms
 from nonmun.text.normalize import title_key
 
@@ -58,6 +58,7 @@ class CatalogIndex:
     short_titles: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     nicknames: dict[str, list[Nickname]] = field(default_factory=lambda: defaultdict(list))
     by_arxiv: dict[str, int] = field(default_factory=dict)
+    by_ident: dict[tuple[str, str], int] = field(default_factory=dict)  # DOIs, OpenReview…
     arxiv_of: dict[int, str | None] = field(default_factory=dict)
     year_of: dict[int, int | None] = field(default_factory=dict)
     surname_of: dict[int, str] = field(default_factory=dict)
@@ -127,6 +128,12 @@ class CatalogIndex:
         ):
             index.add_paper(pid, arxiv, title, year, surname)
             by_title.setdefault(title_key(title), pid)
+        for pid, doi in session.execute(select(Paper.id, Paper.doi).where(Paper.doi.is_not(None))):
+            index.by_ident[("doi", str(doi))] = pid
+        for pid, scheme, value in session.execute(
+            select(PaperIdentifier.paper_id, PaperIdentifier.scheme, PaperIdentifier.value)
+        ):
+            index.by_ident[(scheme, value)] = pid
         for pid, alias in session.execute(select(PaperAlias.paper_id, PaperAlias.alias)):
             index.add_nickname(pid, alias)
         for mark in _landmarks():

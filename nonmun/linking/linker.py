@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nonmun.linking.identifiers import find_arxiv_ids
-from nonmun.linking.index import MAX_NICKNAME_WORDS, CatalogIndex, Nickname
+from nonmun.linking.identifiers import cvf_title, find_arxiv_ids, find_other_ids
+from nonmun.linking.index import KEY_WORDS, MAX_NICKNAME_WORDS, CatalogIndex, Nickname
 from nonmun.linking.tokens import Token, compact, norms, tokenize, without_josa
 
 MIN_CONFIDENCE = 0.5  # below this a link is a guess, shown but not counted
@@ -93,7 +93,27 @@ class Linker:
                 end = hit.start + len(hit.evidence)
                 role = _role(text, hit.start, end, "identifier")
                 links.append(Link(pid, role, 1.0, hit.evidence, "identifier", hit.start))
+        for other in find_other_ids(text):
+            pid = self.index.by_ident.get((other.scheme, other.value))
+            pid = self._cvf_paper(other.value) if pid is None and other.scheme == "cvf" else pid
+            if pid is not None:
+                end = other.start + len(other.evidence)
+                role = _role(text, other.start, end, "identifier")
+                links.append(Link(pid, role, 1.0, other.evidence, "identifier", other.start))
         return links
+
+    def _cvf_paper(self, value: str) -> int | None:
+        """The one catalog paper whose title starts with a CVF file name's title words."""
+        words = norms(cvf_title(value))
+        if len(words) < KEY_WORDS:
+            return None
+        joined = " ".join(words)
+        found = {
+            e.paper_id
+            for e in self.index.titles.get(" ".join(words[:KEY_WORDS]), ())
+            if e.whole and (e.words == joined or e.words.startswith(joined + " "))
+        }
+        return found.pop() if len(found) == 1 else None
 
     def _titles(self, text: str, tokens: list[Token], covered: set[int]) -> list[Link]:
         words = [t.norm for t in tokens]
