@@ -4,7 +4,7 @@ The demo hub needs the papers its sample pages review or mention. They are
 taken, in this order, from the real arXiv records in ../shared/data, from
 ../shared/data/landmarks.jsonl (hand-compiled: title, authors, year, venue,
 nicknames) and, for the few labeled papers in neither, from the labels of
-../shared/eval/links-dev.jsonl (arXiv id and title only). The output is in
+../shared/eval/links-dev.jsonl and tests/data/links-unseen.jsonl (arXiv id and title). The output is in
 the arXiv snapshot schema, plus ``aliases``/``venue`` where landmarks give them.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 OUT = Path(__file__).resolve().parents[1] / "nonmun" / "data" / "demo" / "catalog.jsonl"
+UNSEEN = Path(__file__).resolve().parents[1] / "tests" / "data" / "links-unseen.jsonl"
 DATA = [
     "arxiv-cs-stat-2007-2017",
     "arxiv-recent-ml-2019-2025",
@@ -27,10 +28,11 @@ DATA = [
 def main() -> None:
     shared = Path(sys.argv[1]) if len(sys.argv) > 1 else SHARED
     labels: dict[str, str] = {}
-    for line in (shared / "eval" / "links-dev.jsonl").open(encoding="utf-8"):
-        for paper in json.loads(line)["papers"]:
-            if paper["arxiv"]:
-                labels[paper["arxiv"]] = paper["title"]
+    for labeled in (shared / "eval" / "links-dev.jsonl", UNSEEN):
+        for line in labeled.open(encoding="utf-8"):
+            for paper in json.loads(line)["papers"]:
+                if paper["arxiv"]:
+                    labels[paper["arxiv"]] = paper["title"]
     landmarks = {}
     for line in (shared / "data" / "landmarks.jsonl").open(encoding="utf-8"):
         mark = json.loads(line)
