@@ -4,8 +4,9 @@ The demo hub needs the papers its sample pages review or mention. They are
 taken, in this order, from the real arXiv records in ../shared/data, from
 ../shared/data/landmarks.jsonl (hand-compiled: title, authors, year, venue,
 nicknames) and, for the few labeled papers in neither, from the labels of
-../shared/eval/links-dev.jsonl and tests/data/links-unseen.jsonl (arXiv id and title). The output is in
-the arXiv snapshot schema, plus ``aliases``/``venue`` where landmarks give them.
+../shared/eval/links-dev.jsonl and tests/data/links-unseen.jsonl (arXiv id and
+title). The output is in the arXiv snapshot schema, plus ``aliases``/``venue``
+where landmarks give them.
 """
 
 from __future__ import annotations
