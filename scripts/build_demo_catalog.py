@@ -4,8 +4,8 @@ The demo hub needs the papers its sample pages review or mention. They are
 taken, in this order, from the real arXiv records in ../shared/data, from
 ../shared/data/landmarks.jsonl (hand-compiled: title, authors, year, venue,
 nicknames) and, for the few labeled papers in neither, from the labels of
-../shared/eval/links-dev.jsonl and tests/data/links-unseen.jsonl (arXiv id and
-title). The output is in the arXiv snapshot schema, plus ``aliases``/``venue``
+../shared/eval/links-dev.jsonl and tests/data/links-{unseen,heldout}.jsonl (arXiv
+id and title). The output is in the arXiv snapshot schema, plus ``aliases``/``venue``
 where landmarks give them.
 """
 
@@ -18,7 +18,10 @@ from pathlib import Path
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 OUT = Path(__file__).resolve().parents[1] / "nonmun" / "data" / "demo" / "catalog.jsonl"
-UNSEEN = Path(__file__).resolve().parents[1] / "tests" / "data" / "links-unseen.jsonl"
+LABELED = [
+    Path(__file__).resolve().parents[1] / "tests" / "data" / f"links-{name}.jsonl"
+    for name in ("unseen", "heldout")
+]
 DATA = [
     "arxiv-cs-stat-2007-2017",
     "arxiv-recent-ml-2019-2025",
@@ -29,7 +32,7 @@ DATA = [
 def main() -> None:
     shared = Path(sys.argv[1]) if len(sys.argv) > 1 else SHARED
     labels: dict[str, str] = {}
-    for labeled in (shared / "eval" / "links-dev.jsonl", UNSEEN):
+    for labeled in (shared / "eval" / "links-dev.jsonl", *LABELED):
         for line in labeled.open(encoding="utf-8"):
             for paper in json.loads(line)["papers"]:
                 if paper["arxiv"]:

@@ -20,7 +20,7 @@ def test_demo_builds_and_rebuilds(tmp_path: Path) -> None:
     shown = run_cli("--hub", str(target), "overview", "--json", env={"PATH": "/usr/bin:/bin"})
     assert shown.returncode == 0, shown.stderr
     view = json.loads(shown.stdout)
-    assert view["counts"]["papers"] == 88
+    assert view["counts"]["papers"] == 91
     assert view["counts"]["reviews"] == 47
     assert view["counts"]["digests"] == 2
     assert {s["kind"] for s in view["sources"]} == {"blog", "newsletter", "digest"}
@@ -33,7 +33,7 @@ def test_demo_builds_and_rebuilds(tmp_path: Path) -> None:
         ("duemoo's paper reviews", "reviewed"), ("머신러닝&딥러닝 논문리뷰 (Tistory)", "reviewed")}  # fmt: skip
 
     text = run_cli("--hub", str(target), "overview", env={"PATH": "/usr/bin:/bin"}).stdout
-    assert text.startswith("88 papers, 47 reviews")
+    assert text.startswith("91 papers, 47 reviews")
     assert "[2007.05471] Geometric Style Transfer" in text
 
 

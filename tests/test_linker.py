@@ -164,51 +164,24 @@ def test_author_and_year_support_a_title_and_a_wrong_byline_breaks_nothing(linke
     assert wrong[:2] == alone[:2] == ("reviewed", 0.85)
 
 
-UNSEEN = Path(__file__).parent / "data" / "links-unseen.jsonl"
+LABELED_AFTER = {  # file: (reviewed P, R, mentioned P, R) floors, a little under what they reach
+    "links-unseen.jsonl": (0.95, 0.9, 0.85, 0.8),
+    "links-heldout.jsonl": (0.8, 0.7, 0.8, 0.8),
+}
 
 
-def test_pages_written_after_the_rules(hub: Hub) -> None:
-    """Ten labeled pages (Korean and English; posts, a list, a digest, study notes, traps)
-    written after the linker; measured first at reviewed P 0.69 R 0.69, mentioned P 0.67
-    R 0.70, then the rules generalised (bench/README.md). Held here at what they reach."""
+@pytest.mark.parametrize("name", sorted(LABELED_AFTER))
+def test_pages_written_after_the_rules(hub: Hub, name: str) -> None:
+    """Pages labeled after the linker was written (Korean and English; posts, lists,
+    digests, study notes, traps). links-unseen: first measured at reviewed P 0.69 R 0.69,
+    mentioned P 0.67 R 0.70, then the rules generalised on it; links-heldout: measured
+    once, not tuned on (bench/README.md). Held here so that they do not slip."""
     from nonmun.catalog.importer import import_snapshot
     from nonmun.linking.batch import evaluate_file
 
     import_snapshot(hub, Path(__file__).parents[1] / "nonmun" / "data" / "demo" / "catalog.jsonl")
     with hub.session() as session:
-        scores = evaluate_file(session, UNSEEN).scores
-    assert scores["reviewed"].precision >= 0.95 and scores["reviewed"].recall >= 0.9
-    assert scores["mentioned"].precision >= 0.85 and scores["mentioned"].recall >= 0.8
-
-
-def test_dois_and_proceedings_links(hub: Hub) -> None:
-    from nonmun.catalog.importer import store_records
-
-    store_records(hub, [
-        PaperRecord("Deep Residual Learning for Image Recognition", ("Kaiming He",), doi="10.1109/CVPR.2016.90", year=2016),
-        PaperRecord("BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
-                    ("Jacob Devlin",), other_ids=(("acl", "N19-1423"),), year=2019),
-        PaperRecord("Training data-efficient image transformers & distillation through attention",
-                    ("Hugo Touvron",), other_ids=(("pmlr", "v139/touvron21a"), ("openreview", "ABCdef123")), year=2021),
-    ], "test")  # fmt: skip
-    with hub.session() as session:
-        linker = Linker(CatalogIndex.load(session))
-    text = """참고 자료
-- https://doi.org/10.1109/CVPR.2016.90
-- https://aclanthology.org/N19-1423/ 에서 BERT 원문을 볼 수 있다.
-- proceedings.mlr.press/v139/touvron21a.html (openreview.net/forum?id=ABCdef123)
-- https://openaccess.thecvf.com/content_cvpr_2016/html/He_Deep_Residual_Learning_CVPR_2016_paper.html
-- https://doi.org/10.1234/not.in.catalog
-"""
-    titles = {
-        linker.index.surname_of[x.paper_id]: (x.method, x.confidence) for x in linker.link(text)
-    }
-    assert titles == {
-        "he": ("identifier", 1.0),
-        "devlin": ("identifier", 1.0),
-        "touvron": ("identifier", 1.0),
-    }
-    cvf_only = "https://openaccess.thecvf.com/content_cvpr_2016/html/He_Deep_Residual_Learning_CVPR_2016_paper.html"
-    assert [x.method for x in linker.link(cvf_only)] == [
-        "identifier"
-    ]  # by the title in its file name
+        scores = evaluate_file(session, Path(__file__).parent / "data" / name).scores
+    rp, rr, mp, mr = LABELED_AFTER[name]
+    assert scores["reviewed"].precision >= rp and scores["reviewed"].recall >= rr
+    assert scores["mentioned"].precision >= mp and scores["mentioned"].recall >= mr
