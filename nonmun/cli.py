@@ -6,6 +6,7 @@ user can cause prints a traceback.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from typing import Annotated, Any
 
 import orjson
 import typer
+import typer.core
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -52,6 +54,21 @@ app = typer.Typer(
 )
 papers_app = typer.Typer(help="The catalog of papers: import, fetch, show, list, export.")
 app.add_typer(papers_app, name="papers")
+
+
+class _QueryByDefault(typer.core.TyperGroup):
+    """``nonmun search WORDS`` runs ``search query WORDS``; ``search reindex`` stays a command."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args != ["--help"]:
+            args = ["query", *args]
+        return super().parse_args(ctx, args)
+
+
+search_app = typer.Typer(
+    cls=_QueryByDefault, help="Search papers and reviews (Korean and English)."
+)
+app.add_typer(search_app, name="search")
 export_app = typer.Typer(help="Write the hub out in other forms.")
 app.add_typer(export_app, name="export")
 eval_app = typer.Typer(help="Measure quality on labeled data.")
@@ -402,6 +419,53 @@ def import_(
         out.print(f"  skipped {reason}")
     if report.skipped and not report.shapes:
         raise typer.Exit(2)
+
+
+@search_app.command("query")
+def search_query(
+    ctx: typer.Context,
+    words: Annotated[list[str], typer.Argument(help="Words in any language, or an arXiv id/DOI.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    years: Annotated[str | None, typer.Option(help="2019, 2019:2021, 2019: or :2021.")] = None,
+    author: Annotated[str | None, typer.Option(help="A paper's author or a review's.")] = None,
+    tag: Annotated[str | None, typer.Option(help="Reviews with this tag.")] = None,
+    category: Annotated[str | None, typer.Option(help="Papers in this arXiv category.")] = None,
+    source: Annotated[str | None, typer.Option(help="Reviews from this source.")] = None,
+    lang: Annotated[str | None, typer.Option(help="Reviews in this language (ko, en).")] = None,
+    reviewed: Annotated[bool, typer.Option(help="Only papers that have reviews.")] = False,
+    kind: Annotated[str | None, typer.Option(help="paper or review.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 10,
+) -> None:
+    """Search papers and reviews; Korean and English queries find both."""
+    from nonmun.search.query import SearchFilter, search
+
+    if kind not in (None, "paper", "review"):
+        raise NonmunError("--kind must be paper or review", source=kind)
+    start, end = parse_years(years)
+    where = SearchFilter(start, end, author, tag, category, source, lang, reviewed, kind, limit)
+    with _hub(ctx) as hub, hub.session() as session:
+        hits = search(session, " ".join(words), where)
+    if as_json:
+        _json([h.as_json() for h in hits])
+        return
+    if not hits:
+        out.print("no results")
+    for h in hits:
+        ident = h.arxiv or (h.source or h.kind)
+        extra = f" · {h.reviews} review(s)" if h.kind == "paper" and h.reviews else ""
+        out.print(f"[bold]{h.title}[/bold]  [dim]{h.kind} · {ident} · {h.year or ''}{extra}[/dim]")
+        marked = h.snippet.replace("[", "\\[")
+        out.print("  " + re.sub(r"\*\*(.+?)\*\*", r"[bold yellow]\1[/bold yellow]", marked))
+
+
+@search_app.command("reindex")
+def search_reindex(ctx: typer.Context) -> None:
+    """Rebuild the search index from the hub's papers and reviews."""
+    from nonmun.search.index import reindex
+
+    with _hub(ctx) as hub, hub.session() as session, err.status("indexing…"):
+        count = reindex(session)
+    out.print(f"{count} documents indexed")
 
 
 @export_app.command("markdown")

@@ -12,13 +12,14 @@ from sqlalchemy import text
 from helpers import run_cli
 from nonmun.config import Settings, load_settings
 from nonmun.db.engine import Hub, open_hub, table_names
-from nonmun.db.schema import Base
+from nonmun.db.schema import Base, include_name
 from nonmun.errors import DatabaseError, InputError, NotFoundError
 
 
 def test_migrations_create_exactly_the_models(hub: Hub) -> None:
     with hub.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
     assert {"paper", "review", "mention", "digest", "person", "source"} <= set(
         table_names(hub.engine)

@@ -246,6 +246,23 @@ class Digest(Base):
     editors: Mapped[list[Person]] = relationship(secondary="digest_editor")
 
 
+class SearchDoc(Base):
+    """A paper or a review as search terms (``nonmun/search``): title and body terms, and
+    what filters need. SQLite indexes it with FTS5 (``search_fts``), PostgreSQL with a
+    GIN index over its tsvector; both are made by the migrations, not by these models."""
+
+    __tablename__ = "search_doc"
+    __table_args__ = (UniqueConstraint("kind", "ref_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # "paper" or "review"
+    ref_id: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str | None] = mapped_column(String(16))
+    year: Mapped[int | None] = mapped_column(Integer)
+
+
 class ImportCheckpoint(Base):
     """How far an import of one file got, so that a rerun resumes after a kill."""
 
@@ -269,3 +286,12 @@ paper_table = table_of(Paper)
 identifier_table = table_of(PaperIdentifier)
 alias_table = table_of(PaperAlias)
 checkpoint_table = table_of(ImportCheckpoint)
+search_table = table_of(SearchDoc)
+
+
+def include_name(name: str | None, kind: str, parent: object) -> bool:
+    """For comparing the database with the models: the FTS5 table and its shadow tables,
+    and PostgreSQL's GIN index over the tsvector, are made by hand in migration 0002."""
+    if kind == "table":
+        return not (name or "").startswith("search_fts")
+    return not (kind == "index" and name == "ix_search_doc_tsv")

@@ -21,6 +21,7 @@ from nonmun.linking.index import CatalogIndex
 from nonmun.linking.linker import Linker
 from nonmun.linking.mentions import link_review, restore_mentions
 from nonmun.linking.provisional import hint_from
+from nonmun.search.index import index_reviews
 from nonmun.text.language import detect_language
 from nonmun.text.normalize import fold
 
@@ -86,6 +87,7 @@ def store_reviews(
                     record.title, record.paper_title, record.paper_year, record.paper_authors
                 )
                 link_review(session, review, linker, hint)
+            index_reviews(session, [review])
         summary.review_ids.append(review.id)
     return summary
 

@@ -12,6 +12,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -136,7 +137,7 @@ class CatalogIndex:
             index.by_ident[(scheme, value)] = pid
         for pid, alias in session.execute(select(PaperAlias.paper_id, PaperAlias.alias)):
             index.add_nickname(pid, alias)
-        for mark in _landmarks():
+        for mark in landmarks():
             found = index.by_arxiv.get(mark["arxiv"] or "")
             found = found if found is not None else by_title.get(title_key(mark["title"]))
             if found is not None:
@@ -203,7 +204,9 @@ def distinctive(text: str) -> frozenset[str]:
     return frozenset(w for w in norms(text) if len(w) > 3 and w not in _COMMON)
 
 
-def _landmarks() -> list[dict[str, Any]]:
+@lru_cache(maxsize=1)
+def landmarks() -> list[dict[str, Any]]:
+    """The shipped table of well-known papers and their nicknames."""
     with LANDMARKS.open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]
 

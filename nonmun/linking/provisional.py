@@ -37,6 +37,7 @@ from nonmun.catalog.merge import (
 from nonmun.catalog.records import PaperRecord
 from nonmun.db.schema import Mention, Paper, PaperAlias, PaperIdentifier, paper_table
 from nonmun.linking.linker import Link, Linker, title_after_mark
+from nonmun.search.index import index_papers, unindex
 from nonmun.text.normalize import title_key
 
 PROVISIONAL_CONFIDENCE = 0.7  # the page says this is the paper; who it is stays open
@@ -184,6 +185,7 @@ def _complete(session: Session, paper: Paper, record: PaperRecord, summary: Reso
         .values({k: merged[k] for k in CONTENT})
     )
     writer.store_extras([new], [merged])
+    index_papers(session.connection(), [merged])
     session.expire(paper)
     summary.completed.append(f"{name} → {record.arxiv_id}")
 
@@ -211,6 +213,7 @@ def _fold(session: Session, source: int, target: int) -> None:
     for model in (PaperAlias, PaperIdentifier):
         session.execute(update(model).where(model.paper_id == source).values(paper_id=target))
     session.execute(delete(Paper).where(Paper.id == source))
+    unindex(session.connection(), "paper", [source])
 
 
 def _name(paper: Paper) -> str:

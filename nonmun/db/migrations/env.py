@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from nonmun.db.schema import Base
+from nonmun.db.schema import Base, include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -27,6 +27,7 @@ def _migrate(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

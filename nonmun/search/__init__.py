@@ -1,0 +1,1 @@
+"""Search over papers and reviews: the index (index.py) and queries (query.py)."""

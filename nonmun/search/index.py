@@ -1,0 +1,150 @@
+"""Keeping the search index current: papers and reviews as rows of ``search_doc``.
+
+A paper is indexed under its title and nicknames (its aliases and the shipped
+table of well-known papers), with its abstract, authors, venue and categories
+as body; a review under its title, with its body, tags, authors and source. The
+database's own full-text engine indexes the rows (SQLite FTS5 through triggers,
+PostgreSQL through a GIN index: migration 0002). Catalog writes and review
+stores call in here in their own transaction, so the index is never behind;
+``reindex`` rebuilds it whole.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, select
+from sqlalchemy.orm import Session
+
+from nonmun.db.bulk import bulk_insert
+from nonmun.db.schema import Paper, Review, alias_table, paper_table, search_table
+from nonmun.linking.index import landmarks
+from nonmun.text.normalize import fold
+from nonmun.text.terms import terms
+
+BATCH = 2000
+DOC_COLUMNS = ["kind", "ref_id", "title", "body", "language", "year"]
+
+
+def index_papers(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """(Re)index papers given as rows of the paper table (id, arxiv_id, title, authors,
+    abstract, venue, categories, year); their aliases are read from the database."""
+    if not rows:
+        return
+    ids = [row["id"] for row in rows]
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        query = select(alias_table.c.paper_id, alias_table.c.alias)
+        for pid, alias in conn.execute(query.where(alias_table.c.paper_id.in_(chunk))):
+            aliases[pid].append(alias)
+    docs = [_paper_doc(row, aliases[row["id"]]) for row in rows]
+    _replace(conn, "paper", ids, docs)
+
+
+def _paper_doc(row: dict[str, Any], aliases: list[str]) -> dict[str, Any]:
+    names = [row["title"], *aliases, *_landmark_names().get(row.get("arxiv_id") or "", ())]
+    authors = row["authors"] if isinstance(row["authors"], list) else json.loads(row["authors"])
+    body = [row.get("abstract") or "", " ".join(authors), row.get("venue") or ""]
+    body.append(row.get("categories") or "")
+    return {
+        "kind": "paper",
+        "ref_id": row["id"],
+        "title": " ".join(terms(" ".join(names))),
+        "body": " ".join(terms(" ".join(body))),
+        "language": None,
+        "year": row.get("year"),
+    }
+
+
+def index_reviews(session: Session, reviews: Iterable[Review]) -> None:
+    """(Re)index stored reviews (flushed, with their source and authors loaded)."""
+    reviews = list(reviews)
+    docs = [
+        {
+            "kind": "review",
+            "ref_id": r.id,
+            "title": " ".join(terms(r.title)),
+            "body": " ".join(terms(_review_text(r))),
+            "language": r.language,
+            "year": r.published.year if r.published else None,
+        }
+        for r in reviews
+    ]
+    _replace(session.connection(), "review", [r.id for r in reviews], docs)
+
+
+def _review_text(review: Review) -> str:
+    people = " ".join(p.name for p in review.authors)
+    return "\n".join([review.body, " ".join(review.tags), people, review.source.name])
+
+
+def unindex(conn: Connection, kind: str, ids: Sequence[int]) -> None:
+    """Drop documents of deleted papers or reviews."""
+    _replace(conn, kind, ids, [])
+
+
+def _replace(conn: Connection, kind: str, ids: Sequence[int], docs: list[dict[str, Any]]) -> None:
+    for start in range(0, len(ids), BATCH):
+        chunk = list(ids[start : start + BATCH])
+        doc = search_table.c
+        conn.execute(delete(search_table).where(doc.kind == kind, doc.ref_id.in_(chunk)))
+    if docs:
+        bulk_insert(conn, search_table, DOC_COLUMNS, docs)
+
+
+def reindex(session: Session, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the whole index; returns the number of documents."""
+    conn = session.connection()
+    conn.execute(delete(search_table))
+    total = (session.scalar(select(func.count()).select_from(Paper)) or 0) + (
+        session.scalar(select(func.count()).select_from(Review)) or 0
+    )
+    done = 0
+    columns = [paper_table.c[k] for k in ("id", "arxiv_id", "title", "authors", "abstract")]
+    columns += [paper_table.c[k] for k in ("venue", "categories", "year")]
+    last = 0
+    while True:
+        query = select(*columns).where(paper_table.c.id > last).order_by(paper_table.c.id)
+        rows = [dict(r) for r in conn.execute(query.limit(BATCH)).mappings()]
+        if not rows:
+            break
+        index_papers(conn, rows)
+        last, done = rows[-1]["id"], done + len(rows)
+        if progress:
+            progress(done, total)
+    reviews = session.scalars(select(Review).order_by(Review.id)).all()
+    for start in range(0, len(reviews), BATCH):
+        index_reviews(session, reviews[start : start + BATCH])
+        done += len(reviews[start : start + BATCH])
+        if progress:
+            progress(done, total)
+    _optimize(conn)
+    return done
+
+
+def _optimize(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+
+
+@lru_cache(maxsize=1)
+def nickname_arxiv_ids() -> dict[str, tuple[str, ...]]:
+    """arXiv ids of the well-known papers by folded nickname ("vit" → 2010.11929)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for arxiv, names in _landmark_names().items():
+        for name in names:
+            found[fold(name)].append(arxiv)
+    return {key: tuple(ids) for key, ids in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _landmark_names() -> dict[str, tuple[str, ...]]:
+    """Nicknames of well-known papers by arXiv id, from the shipped table."""
+    return {
+        m["arxiv"]: tuple(m["aliases"] + m["ambiguous_aliases"]) for m in landmarks() if m["arxiv"]
+    }

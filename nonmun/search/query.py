@@ -1,0 +1,294 @@
+"""One search over papers and reviews, in Korean, English or both.
+
+The query goes through the same tokeniser as the documents (``text/terms.py``), the
+glossary adds the other language's terms (``text/glossary.py``), and the database's
+full-text engine finds and scores the candidates: FTS5's BM25 on SQLite (title
+terms weigh more than body terms), ``ts_rank_cd`` over the same weighted terms on
+PostgreSQL. Every word must match; when that finds too little, any word may.
+The best candidates are then ordered as readers expect: relevance first, papers
+that have reviews above those without, recent work as the tie-breaker. An exact
+identifier (an arXiv id or URL, a DOI) goes straight to its paper.
+
+Queries are data, never syntax: FTS operators, quotes, ``*``, ``-``, ``:`` or
+control characters in a query are read as words or dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, Text, and_, column, exists, func, literal_column, select, table, text
+from sqlalchemy.orm import Session
+
+from nonmun.catalog.identifiers import normalize_doi, parse_arxiv_id
+from nonmun.db.schema import (
+    Mention,
+    Paper,
+    PaperAlias,
+    Person,
+    Review,
+    ReviewAuthor,
+    Source,
+    search_table,
+)
+from nonmun.errors import InputError
+from nonmun.search.index import nickname_arxiv_ids
+from nonmun.text.glossary import Clause, Glossary
+from nonmun.text.normalize import fold
+from nonmun.text.terms import latin_term, units
+
+MAX_QUERY_CHARS = 1000
+MAX_QUERY_WORDS = 24
+CANDIDATES = 200
+TITLE_WEIGHT = 8.0
+TSVECTOR = (
+    "(setweight(to_tsvector('simple', search_doc.title), 'A') || "
+    "setweight(to_tsvector('simple', search_doc.body), 'B'))"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_fts = table("search_fts", column("rowid"))
+
+
+@dataclass
+class SearchFilter:
+    """What a search may be narrowed to; ``None`` means any."""
+
+    year_from: int | None = None
+    year_to: int | None = None
+    author: str | None = None
+    tag: str | None = None
+    category: str | None = None
+    source: str | None = None
+    language: str | None = None
+    reviewed_only: bool = False
+    kind: str | None = None  # "paper" or "review"
+    limit: int = 10
+
+
+@dataclass
+class Hit:
+    """One result: a paper or a review, with a snippet where the query words stand."""
+
+    kind: str
+    id: int
+    title: str
+    score: float
+    year: int | None = None
+    snippet: str = ""
+    arxiv: str | None = None
+    reviews: int = 0
+    source: str | None = None
+    url: str | None = None
+    authors: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def search(session: Session, query: str, where: SearchFilter | None = None) -> list[Hit]:
+    """The best papers and reviews for ``query``, best first."""
+    where = where or SearchFilter()
+    clean = _CONTROL.sub(" ", query)[:MAX_QUERY_CHARS].strip()
+    exact = _by_identifier(session, clean)
+    if exact is not None:
+        return [exact]
+    words = units(clean)[:MAX_QUERY_WORDS]
+    if not words:
+        raise InputError("nothing to search for: the query has only stop words or symbols")
+    clauses = Glossary.shipped().expand(words)
+    found = _candidates(session, clauses, where, "AND")
+    if len(found) < where.limit and len(clauses) > 1:
+        more = _candidates(session, clauses, where, "OR")
+        found += [c for c in more if c[:2] not in {f[:2] for f in found}]
+    ranked = _rank(session, found, _named(session, clean))[: where.limit]
+    qterms = {t for clause in clauses for alt in clause for t in alt}
+    return [_hit(session, kind, ref, score, qterms) for kind, ref, score in ranked]
+
+
+def _by_identifier(session: Session, text_: str) -> Hit | None:
+    if " " in text_:
+        return None
+    arxiv = parse_arxiv_id(text_)
+    doi = normalize_doi(text_) if arxiv is None else None
+    if arxiv is None and doi is None:
+        return None
+    column_, value = (Paper.arxiv_id, arxiv.id) if arxiv else (Paper.doi, doi)
+    pid = session.scalar(select(Paper.id).where(column_ == value))
+    return _hit(session, "paper", pid, 1e9, set()) if pid is not None else None
+
+
+def _candidates(
+    session: Session, clauses: list[Clause], where: SearchFilter, joiner: str
+) -> list[tuple[str, int, float]]:
+    """(kind, id, relevance) of the documents that match, most relevant first."""
+    doc = search_table.c
+    relevance: Any
+    if session.get_bind().dialect.name == "postgresql":
+        vector: Any = literal_column(TSVECTOR)
+        tsq = func.to_tsquery("simple", _tsquery(clauses, "&" if joiner == "AND" else "|"))
+        relevance = func.ts_rank_cd(vector, tsq)
+        query = select(doc.kind, doc.ref_id, relevance).where(vector.op("@@")(tsq))
+    else:
+        relevance = -func.bm25(literal_column("search_fts"), TITLE_WEIGHT, 1.0)
+        query = (
+            select(doc.kind, doc.ref_id, relevance)
+            .select_from(search_table.join(_fts, _fts.c.rowid == doc.id))
+            .where(text("search_fts MATCH :match").bindparams(match=_fts5(clauses, joiner)))
+        )
+    query = _filtered(query, where).order_by(relevance.desc()).limit(CANDIDATES)
+    rows: list[Any] = list(session.execute(query))
+    return [(str(k), int(r), float(s)) for k, r, s in rows]
+
+
+def _fts5(clauses: list[Clause], joiner: str) -> str:
+    def phrase(alt: tuple[str, ...]) -> str:
+        quoted = " ".join('"' + t.replace('"', '""') + '"' for t in alt)
+        return f"({quoted})" if len(alt) > 1 else quoted
+
+    return f" {joiner} ".join("(" + " OR ".join(phrase(a) for a in c) + ")" for c in clauses)
+
+
+def _tsquery(clauses: list[Clause], joiner: str) -> str:
+    def phrase(alt: tuple[str, ...]) -> str:
+        return "(" + " & ".join("'" + t.replace("'", "''") + "'" for t in alt) + ")"
+
+    return f" {joiner} ".join("(" + " | ".join(phrase(a) for a in c) + ")" for c in clauses)
+
+
+def _filtered(query: Select[Any], where: SearchFilter) -> Select[Any]:
+    doc = search_table.c
+    if where.kind:
+        query = query.where(doc.kind == where.kind)
+    if where.year_from is not None:
+        query = query.where(doc.year >= where.year_from)
+    if where.year_to is not None:
+        query = query.where(doc.year <= where.year_to)
+    if where.language:
+        query = query.where(doc.language == where.language)
+    paper_only = [where.category, where.reviewed_only]
+    review_only = [where.tag, where.source]
+    if any(paper_only) and not any(review_only):
+        query = query.where(doc.kind == "paper")
+    if any(review_only) and not any(paper_only):
+        query = query.where(doc.kind == "review")
+    if where.reviewed_only:
+        query = query.where(exists().where(Mention.paper_id == doc.ref_id))
+    if where.category:
+        query = query.where(
+            exists().where(Paper.id == doc.ref_id, Paper.categories.contains(where.category))
+        )
+    if where.author:
+        query = query.where(_by_author(where.author))
+    if where.source:
+        query = query.where(
+            exists().where(
+                Review.id == doc.ref_id, Review.source_id == Source.id, Source.name == where.source
+            )
+        )
+    if where.tag:
+        reviews = select(Review.id, Review.tags).subquery()
+        tag_match = reviews.c.tags.cast(Text).contains(f'"{where.tag}"')
+        query = query.where(exists().where(reviews.c.id == doc.ref_id, tag_match))
+    return query
+
+
+def _by_author(name: str) -> Any:
+    """Papers by an author (a substring of the author list) or reviews by a person."""
+    doc = search_table.c
+    papers = exists().where(Paper.id == doc.ref_id, Paper.authors.cast(Text).ilike(f"%{name}%"))
+    reviews = exists().where(
+        ReviewAuthor.review_id == doc.ref_id,
+        ReviewAuthor.person_id == Person.id,
+        Person.name.ilike(f"%{name}%"),
+    )
+    return ((doc.kind == "paper") & papers) | ((doc.kind == "review") & reviews)
+
+
+def _named(session: Session, query: str) -> set[int]:
+    """Papers that the whole query names as a nickname ("ViT", "트랜스포머")."""
+    key = fold(" ".join(query.split()))
+    pids = set(session.scalars(select(PaperAlias.paper_id).where(PaperAlias.key == key)))
+    arxiv = nickname_arxiv_ids().get(key, ())
+    if arxiv:
+        pids |= set(session.scalars(select(Paper.id).where(Paper.arxiv_id.in_(arxiv))))
+    return pids
+
+
+def _rank(
+    session: Session, found: list[tuple[str, int, float]], named: set[int]
+) -> list[tuple[str, int, float]]:
+    """Relevance (scaled to the best), a paper the query names by nickname, reviews,
+    then recency."""
+    if not found:
+        return []
+    best = max(score for _, _, score in found) or 1.0
+    papers = [ref for kind, ref, _ in found if kind == "paper"]
+    reviewed = Counter(
+        dict(
+            session.execute(
+                select(Mention.paper_id, func.count())
+                .where(Mention.paper_id.in_(papers))
+                .group_by(Mention.paper_id)
+            ).all()
+        )
+    )
+    years = dict(session.execute(select(search_table.c.ref_id, search_table.c.year).where(
+        and_(search_table.c.kind == "paper", search_table.c.ref_id.in_(papers))
+    )).all())  # fmt: skip
+    scored = []
+    for kind, ref, score in found:
+        bonus = 0.0
+        if kind == "paper":
+            bonus += 0.5 if ref in named else 0.0
+            bonus += 0.15 if reviewed[ref] else 0.0
+            bonus += 0.01 * max(0, (years.get(ref) or 1990) - 1990) / 40
+        scored.append((kind, ref, score / best + bonus))
+    return sorted(scored, key=lambda x: -x[2])
+
+
+def _hit(session: Session, kind: str, ref: int, score: float, qterms: set[str]) -> Hit:
+    if kind == "paper":
+        paper = session.get_one(Paper, ref)
+        count = session.scalar(select(func.count()).where(Mention.paper_id == ref)) or 0
+        return Hit(
+            "paper", ref, paper.title, round(score, 4), paper.year,
+            snippet(paper.abstract or paper.title, qterms), paper.arxiv_id, count,
+            authors=list(paper.authors)[:5],
+        )  # fmt: skip
+    review = session.get_one(Review, ref)
+    return Hit(
+        "review", ref, review.title, round(score, 4),
+        review.published.year if review.published else None,
+        snippet(review.body or review.title, qterms), None, 0, review.source.name, review.url,
+        [p.name for p in review.authors],
+    )  # fmt: skip
+
+
+_WORDLIKE = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+|[\uac00-\ud7a3]+")
+
+
+def snippet(body: str, qterms: set[str], width: int = 200) -> str:
+    """A window of ``body`` around the first query word, the words marked **like this**."""
+    hangul = [t for t in qterms if re.search(r"[\uac00-\ud7a3]", t)]
+
+    def hit(word: str) -> bool:
+        if re.match(r"[\uac00-\ud7a3]", word):
+            return any(word.startswith(t) for t in hangul)
+        return latin_term(word) in qterms or fold(word) in qterms
+
+    marks = [m for m in _WORDLIKE.finditer(body) if hit(m.group())]
+    if not marks:
+        return " ".join(body[:width].split())
+    start = max(0, marks[0].start() - width // 3)
+    end = min(len(body), start + width)
+    out, at = [], start
+    for m in marks:
+        if start <= m.start() and m.end() <= end:
+            out += [body[at : m.start()], f"**{m.group()}**"]
+            at = m.end()
+    out.append(body[at:end])
+    text_ = " ".join("".join(out).split())
+    return ("…" if start > 0 else "") + text_ + ("…" if end < len(body) else "")

@@ -1,0 +1,99 @@
+"""Search terms of Korean, English and mixed text: the one tokeniser of the search index.
+
+Hangul is analysed by kiwipiepy (its model ships on PyPI): each word keeps its
+stem without particles and endings ("트랜스포머는" → 트랜스포머, "오차역전파를" →
+오차역전파) and, in documents, also the morphemes of a compound (오차, 역, 전파), so
+that a query for part of a compound still finds it. Kiwi may split the same
+compound differently in different sentences, which is why queries look for the
+whole stem first. Latin words are folded and stemmed with the Snowball English
+stemmer ("transformers" → transform); English stop words are left out. Text
+without Hangul never reaches the analyser (the catalog is indexed at the speed of
+a regular expression and a cached stemmer).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from typing import Any
+
+import snowballstemmer
+
+from nonmun.text.normalize import fold
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_LATIN = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
+_WORD = re.compile(r"\S+")
+NOUN_TAGS = frozenset({"NNG", "NNP", "NR", "XR", "XPN", "XSN", "SH"})
+_NOT_STEM = ("J", "E", "XSV", "XSA", "VCP", "VCN", "VV", "VA", "VX", "SF", "SP", "SS", "SO", "SW")
+STOP_WORDS = frozenset(
+    "a an and are as at be by for from has have in is it its of on or that the this to was "
+    "were will with we our via using use based".split()
+)
+_stemmer = snowballstemmer.stemmer("english")
+_lock = threading.Lock()
+_kiwi: Any = None
+
+Unit = tuple[str, tuple[str, ...]]  # a word's term, and the parts of a compound
+
+
+def units(text: str) -> list[Unit]:
+    """Each word of ``text`` as its search term and (for Korean compounds) its parts."""
+    if not _HANGUL.search(text):
+        return [(t, (t,)) for w in _LATIN.findall(text) if (t := latin_term(w))]
+    tokens = _analyser().tokenize(text)
+    found: list[Unit] = []
+    i = 0
+    for word in _WORD.finditer(text):
+        inside = []
+        while i < len(tokens) and tokens[i].start < word.end():
+            if tokens[i].start >= word.start() and tokens[i].tag not in ("SL", "SN"):
+                inside.append(tokens[i])
+            i += 1
+        found += _hangul_stem(text, inside)
+        latin = _HANGUL.sub(" ", word.group())  # Latin runs as the Latin-only path reads them
+        found += [(t, (t,)) for w in _LATIN.findall(latin) if (t := latin_term(w))]
+    return found
+
+
+def _hangul_stem(text: str, tokens: list[Any]) -> list[Unit]:
+    """A Korean word's noun stem (up to its first particle, ending or verb suffix), and
+    the nouns Kiwi found in it."""
+    if not tokens or tokens[0].tag not in NOUN_TAGS:
+        return []
+    stop = next((t for t in tokens if t.tag.startswith(_NOT_STEM)), None)
+    end = stop.start if stop is not None else tokens[-1].start + tokens[-1].len
+    stem = text[tokens[0].start : end].strip()
+    parts = tuple(t.form for t in tokens if t.tag in NOUN_TAGS and t.start < end)
+    return [(stem, parts or (stem,))] if _HANGUL.search(stem) else []
+
+
+def terms(text: str) -> list[str]:
+    """The terms a document is indexed under: each word's term and its parts."""
+    found = []
+    for term, parts in units(text):
+        found.append(term)
+        if len(parts) > 1:
+            found += parts
+    return found
+
+
+@lru_cache(maxsize=200_000)
+def latin_term(word: str) -> str:
+    """A folded, stemmed Latin word; "" for a stop word."""
+    folded = fold(word)
+    if folded in STOP_WORDS:
+        return ""
+    return str(_stemmer.stemWord(folded)) if folded.isalpha() else folded
+
+
+def _analyser() -> Any:
+    """The Kiwi analyser, loaded once per process on first need (about a second)."""
+    global _kiwi
+    with _lock:
+        if _kiwi is None:
+            from kiwipiepy import Kiwi
+
+            _kiwi = Kiwi()
+        return _kiwi

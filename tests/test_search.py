@@ -1,0 +1,128 @@
+"""Search: Korean and English, ranking, filters, an index that stays current, any query."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from helpers import run_cli
+from nonmun.catalog.importer import import_snapshot
+from nonmun.db.engine import Hub
+from nonmun.db.schema import SearchDoc
+from nonmun.demo import sample_pages
+from nonmun.errors import InputError
+from nonmun.ingest.importer import import_paths
+from nonmun.ingest.store import store_page
+from nonmun.search.index import reindex
+from nonmun.search.query import SearchFilter, search
+
+DEMO_CATALOG = Path(__file__).parents[1] / "nonmun" / "data" / "demo" / "catalog.jsonl"
+
+
+@pytest.fixture
+def demo(hub: Hub) -> Hub:
+    import_snapshot(hub, DEMO_CATALOG)
+    with hub.session() as session:
+        for page in sample_pages():
+            store_page(session, page)
+    return hub
+
+
+def titles(hub: Hub, query: str, **where: object) -> list[str]:
+    with hub.session() as session:
+        return [h.title for h in search(session, query, SearchFilter(**where))]  # type: ignore[arg-type]
+
+
+def test_korean_finds_english_and_english_finds_korean(demo: Hub) -> None:
+    assert titles(demo, "비전 트랜스포머", kind="paper")[0].startswith("An Image is Worth 16x16")
+    assert titles(demo, "적대적 생성 신경망", kind="paper")[0] == "Generative Adversarial Networks"
+    assert titles(demo, "ViT", kind="paper")[0].startswith("An Image is Worth 16x16")  # nickname
+    korean = titles(demo, "lottery ticket", kind="review")
+    assert "Lottery ticket hypothesis 와 후속 연구 정리" in korean
+    assert titles(demo, "메타러닝", kind="paper")[:3] and all(
+        "Meta-Learning" in t for t in titles(demo, "메타러닝", kind="paper")[:3]
+    )
+
+
+def test_ranking_title_first_reviewed_first_and_exact_ids(demo: Hub) -> None:
+    found = titles(demo, "sharpness aware minimization", kind="paper")
+    assert found[0] == "Sharpness-Aware Minimization for Efficiently Improving Generalization"
+    with demo.session() as session:
+        (hit,) = search(session, "https://arxiv.org/abs/2010.01412v2")
+        assert hit.arxiv == "2010.01412" and hit.reviews == 2
+        top = search(session, "transformer", SearchFilter(kind="paper", limit=3))
+        assert top[0].title == "Attention Is All You Need" and top[0].reviews > 0
+        assert "**" in search(session, "flat minima")[0].snippet
+
+
+def test_filters(demo: Hub) -> None:
+    assert set(titles(demo, "GAN", kind="paper", year_from=2019, year_to=2020, limit=50)) <= {
+        "Analyzing and Improving the Image Quality of StyleGAN",
+        "Unsupervised Discovery of Interpretable Directions in the GAN Latent Space",
+        "GANSpace: Discovering Interpretable GAN Controls",
+        "Closed-Form Factorization of Latent Semantics in GANs",
+        "COCO-FUNIT: Few-Shot Unsupervised Image Translation with a Content Conditioned Style Encoder",
+    }
+    assert titles(demo, "transfer", source="Weekly arXiv digest", limit=50)
+    assert all(
+        t != "Attention Is All You Need"
+        for t in titles(demo, "transformer", reviewed_only=True, author="Dosovitskiy")
+    )
+    assert titles(demo, "transformer", author="Vaswani") == ["Attention Is All You Need"]
+    assert titles(demo, "CLIP", language="ko", kind="review")
+    assert not titles(demo, "CLIP", language="xx")
+    assert titles(demo, "learning", category="stat.ML", limit=3)
+
+
+def test_the_index_follows_imports_and_reindex_rebuilds_it(hub: Hub, tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    note = folder / "2023-05-01-note.md"
+    note.write_text(
+        "# 지식 증류 정리\n\n작은 학생 모델이 큰 교사 모델을 따라한다.\n", encoding="utf-8"
+    )
+    import_paths(hub, [folder])
+    assert titles(hub, "knowledge distillation") == ["지식 증류 정리"]
+    note.write_text("# 프루닝 정리\n\n가중치를 잘라낸다.\n", encoding="utf-8")
+    import_paths(hub, [folder])
+    assert titles(hub, "pruning") == ["프루닝 정리"] and titles(hub, "distillation") == []
+    with hub.session() as session:
+        before = session.scalar(select(func.count()).select_from(SearchDoc))
+        assert reindex(session) == before
+    assert titles(hub, "pruning") == ["프루닝 정리"]
+
+
+def test_queries_that_look_like_syntax(demo: Hub) -> None:
+    for query in ['"unbalanced', "NEAR(a b)", "-transformer", "title:vit", "*", "a AND OR NOT", "😀 ViT 🤖",
+                  "x" * 10_000, "\x00\x1b[31m ViT", "ViT:", "'; DROP TABLE paper; --"]:  # fmt: skip
+        try:
+            titles(demo, query)
+        except InputError as exc:
+            assert "nothing to search for" in exc.message
+    with pytest.raises(InputError, match="nothing to search for"):
+        titles(demo, "the of and")
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=80))
+def test_any_query_gives_results_or_a_clear_message(demo: Hub, query: str) -> None:
+    try:
+        titles(demo, query)
+    except InputError as exc:
+        assert exc.message.startswith("nothing to search for")
+
+
+def test_cli_search(demo: Hub, hub_env: dict[str, str]) -> None:
+    done = run_cli("search", "비전", "트랜스포머", "--kind", "paper", "--limit", "1", env=hub_env)
+    assert done.returncode == 0 and "An Image is Worth 16x16 Words" in done.stdout
+    done = run_cli("search", "the", env=hub_env)
+    assert done.returncode == 2 and "nothing to search for" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = run_cli("search", "reindex", env=hub_env)
+    assert done.returncode == 0 and "documents indexed" in done.stdout
