@@ -6,7 +6,8 @@ stem without particles and endings ("트랜스포머는" → 트랜스포머, "�
 that a query for part of a compound still finds it. Kiwi may split the same
 compound differently in different sentences, which is why queries look for the
 whole stem first. Latin words are folded and stemmed with the Snowball English
-stemmer ("transformers" → transform); English stop words are left out. Text
+stemmer ("transformers" → transform; PyStemmer's C code when installed); English
+stop words are left out. Text
 without Hangul never reaches the analyser (the catalog is indexed at the speed of
 a regular expression and a cached stemmer).
 """
@@ -71,6 +72,8 @@ def _hangul_stem(text: str, tokens: list[Any]) -> list[Unit]:
 
 def terms(text: str) -> list[str]:
     """The terms a document is indexed under: each word's term and its parts."""
+    if not _HANGUL.search(text):
+        return [t for w in _LATIN.findall(text) if (t := latin_term(w))]
     found = []
     for term, parts in units(text):
         found.append(term)
