@@ -498,6 +498,25 @@ def link(
     err.print(f"{count} text(s) linked to {out}")
 
 
+@eval_app.command("search")
+def eval_search(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help='Labeled queries: {"query", "relevant"} lines.')],
+    show_misses: Annotated[bool, typer.Option("--misses", help="List imperfect queries.")] = False,
+) -> None:
+    """nDCG@10 and Recall@10 of search on labeled queries."""
+    from nonmun.search.evaluate import evaluate_search
+
+    with _hub(ctx) as hub, hub.session() as session, err.status("searching…"):
+        scores = evaluate_search(session, file)
+    out.print(f"{scores.count} queries  nDCG@10 {scores.ndcg:.3f}  Recall@10 {scores.recall:.3f}")
+    for kind, (ndcg, recall, n) in scores.by_type.items():
+        out.print(f"  {kind:<10} {n:>4} queries  nDCG@10 {ndcg:.3f}  Recall@10 {recall:.3f}")
+    if show_misses:
+        for miss in scores.misses:
+            out.print(f"  {miss}")
+
+
 @eval_app.command("links")
 def eval_links(
     ctx: typer.Context,

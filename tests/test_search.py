@@ -126,3 +126,15 @@ def test_cli_search(demo: Hub, hub_env: dict[str, str]) -> None:
     assert "Traceback" not in done.stderr
     done = run_cli("search", "reindex", env=hub_env)
     assert done.returncode == 0 and "documents indexed" in done.stdout
+
+
+def test_labeled_queries(demo: Hub) -> None:
+    """309 queries over the demo hub (titles, nicknames incl. Korean, authors, 49 topics
+    written by hand in Korean, English and both); held a little under what they reach."""
+    from nonmun.search.evaluate import evaluate_search
+
+    with demo.session() as session:
+        scores = evaluate_search(session, Path(__file__).parent / "data" / "search-queries.jsonl")
+    assert scores.count == 309
+    assert scores.ndcg >= 0.88 and scores.recall >= 0.88
+    assert scores.by_type["topic"][0] >= 0.65

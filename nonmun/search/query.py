@@ -99,11 +99,14 @@ def search(session: Session, query: str, where: SearchFilter | None = None) -> l
     if not words:
         raise InputError("nothing to search for: the query has only stop words or symbols")
     clauses = Glossary.shipped().expand(words)
-    found = _candidates(session, clauses, where, "AND")
-    if len(found) < where.limit and len(clauses) > 1:
+    found = _rank(
+        session, _candidates(session, clauses, where, "AND"), named := _named(session, clean)
+    )
+    if len(found) < where.limit and len(clauses) > 1:  # then documents with some of the words
+        seen = {f[:2] for f in found}
         more = _candidates(session, clauses, where, "OR")
-        found += [c for c in more if c[:2] not in {f[:2] for f in found}]
-    ranked = _rank(session, found, _named(session, clean))[: where.limit]
+        found += _rank(session, [c for c in more if c[:2] not in seen], named, tier=-2.0)
+    ranked = found[: where.limit]
     qterms = {t for clause in clauses for alt in clause for t in alt}
     return [_hit(session, kind, ref, score, qterms) for kind, ref, score in ranked]
 
@@ -129,7 +132,7 @@ def _candidates(
     if session.get_bind().dialect.name == "postgresql":
         vector: Any = literal_column(TSVECTOR)
         tsq = func.to_tsquery("simple", _tsquery(clauses, "&" if joiner == "AND" else "|"))
-        relevance = func.ts_rank_cd(vector, tsq)
+        relevance = func.ts_rank_cd(vector, tsq, 1)  # divided by 1 + log(length)
         query = select(doc.kind, doc.ref_id, relevance).where(vector.op("@@")(tsq))
     else:
         relevance = -func.bm25(literal_column("search_fts"), TITLE_WEIGHT, 1.0)
@@ -218,10 +221,10 @@ def _named(session: Session, query: str) -> set[int]:
 
 
 def _rank(
-    session: Session, found: list[tuple[str, int, float]], named: set[int]
+    session: Session, found: list[tuple[str, int, float]], named: set[int], tier: float = 0.0
 ) -> list[tuple[str, int, float]]:
     """Relevance (scaled to the best), a paper the query names by nickname, reviews,
-    then recency."""
+    then recency; ``tier`` keeps documents with only some of the words below the rest."""
     if not found:
         return []
     best = max(score for _, _, score in found) or 1.0
@@ -245,7 +248,7 @@ def _rank(
             bonus += 0.5 if ref in named else 0.0
             bonus += 0.15 if reviewed[ref] else 0.0
             bonus += 0.01 * max(0, (years.get(ref) or 1990) - 1990) / 40
-        scored.append((kind, ref, score / best + bonus))
+        scored.append((kind, ref, score / best + bonus + tier))
     return sorted(scored, key=lambda x: -x[2])
 
 
