@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from helpers import run_cli
 from nonmun.catalog.importer import import_snapshot
 from nonmun.db.engine import Hub
 from nonmun.db.schema import SearchDoc
 from nonmun.demo import sample_pages
-from nonmun.errors import InputError
+from nonmun.errors import InputError, NotFoundError
 from nonmun.ingest.importer import import_paths
 from nonmun.ingest.store import store_page
 from nonmun.search.index import reindex
@@ -94,6 +94,11 @@ def test_the_index_follows_imports_and_reindex_rebuilds_it(hub: Hub, tmp_path: P
         before = session.scalar(select(func.count()).select_from(SearchDoc))
         assert reindex(session) == before
     assert titles(hub, "pruning") == ["프루닝 정리"]
+    import_snapshot(hub, DEMO_CATALOG)
+    with hub.session() as session:  # a hub from before search: papers, no index
+        session.execute(delete(SearchDoc))
+    with pytest.raises(NotFoundError, match="run `nonmun search reindex`"):
+        titles(hub, "pruning")
 
 
 def test_queries_that_look_like_syntax(demo: Hub) -> None:

@@ -34,7 +34,7 @@ from nonmun.db.schema import (
     Source,
     search_table,
 )
-from nonmun.errors import InputError
+from nonmun.errors import InputError, NotFoundError
 from nonmun.search.index import nickname_arxiv_ids
 from nonmun.text.glossary import Clause, Glossary
 from nonmun.text.normalize import fold
@@ -106,9 +106,18 @@ def search(session: Session, query: str, where: SearchFilter | None = None) -> l
         seen = {f[:2] for f in found}
         more = _candidates(session, clauses, where, "OR")
         found += _rank(session, [c for c in more if c[:2] not in seen], named, tier=-2.0)
+    if not found:
+        _require_index(session)
     ranked = found[: where.limit]
     qterms = {t for clause in clauses for alt in clause for t in alt}
     return [_hit(session, kind, ref, score, qterms) for kind, ref, score in ranked]
+
+
+def _require_index(session: Session) -> None:
+    """A hub made before search existed has papers but no index yet: say what to run."""
+    indexed = session.scalar(select(search_table.c.id).limit(1))
+    if indexed is None and session.scalar(select(Paper.id).limit(1)) is not None:
+        raise NotFoundError("the search index is empty; run `nonmun search reindex` once")
 
 
 def _by_identifier(session: Session, text_: str) -> Hit | None:
