@@ -275,6 +275,26 @@ def papers_resolve(
     )
 
 
+@papers_app.command("related")
+def papers_related(
+    ctx: typer.Context,
+    ident: Annotated[str, typer.Argument(metavar="ID", help="arXiv id/URL, DOI, #id …")],
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Papers related to one paper, each with its reasons."""
+    from nonmun.search.related import related_papers
+
+    with _hub(ctx) as hub, hub.session() as session:
+        found = related_papers(session, find_paper(session, ident), limit)
+    if as_json:
+        _json([r.as_json() for r in found])
+        return
+    for r in found:
+        out.print(f"{r.arxiv or '#' + str(r.id):<12} {r.year or '':<5} {r.title}")
+        out.print(f"  [dim]{'; '.join(r.reasons)}[/dim]")
+
+
 @papers_app.command("show")
 def papers_show(
     ctx: typer.Context,

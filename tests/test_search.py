@@ -143,3 +143,16 @@ def test_labeled_queries(demo: Hub) -> None:
     assert scores.count == 309
     assert scores.ndcg >= 0.88 and scores.recall >= 0.88
     assert scores.by_type["topic"][0] >= 0.65
+
+
+def test_related_papers_with_reasons(demo: Hub) -> None:
+    from nonmun.catalog.lookup import find_paper
+    from nonmun.search.related import related_papers
+
+    with demo.session() as session:
+        found = related_papers(session, find_paper(session, "1812.04948"), limit=5)
+    by_arxiv = {r.arxiv: r.reasons for r in found}
+    assert "shares author Tero Karras, Samuli Laine, Timo Aila" in by_arxiv["1912.04958"]
+    assert any(reason.startswith("mentioned with it in") for reason in by_arxiv["1912.04958"])
+    assert "1812.04948" not in by_arxiv
+    assert all(r.reasons for r in found) and found == sorted(found, key=lambda r: -r.score)

@@ -100,11 +100,11 @@ def search(session: Session, query: str, where: SearchFilter | None = None) -> l
         raise InputError("nothing to search for: the query has only stop words or symbols")
     clauses = Glossary.shipped().expand(words)
     found = _rank(
-        session, _candidates(session, clauses, where, "AND"), named := _named(session, clean)
+        session, candidates(session, clauses, where, "AND"), named := _named(session, clean)
     )
     if len(found) < where.limit and len(clauses) > 1:  # then documents with some of the words
         seen = {f[:2] for f in found}
-        more = _candidates(session, clauses, where, "OR")
+        more = candidates(session, clauses, where, "OR")
         found += _rank(session, [c for c in more if c[:2] not in seen], named, tier=-2.0)
     if not found:
         _require_index(session)
@@ -132,10 +132,11 @@ def _by_identifier(session: Session, text_: str) -> Hit | None:
     return _hit(session, "paper", pid, 1e9, set()) if pid is not None else None
 
 
-def _candidates(
+def candidates(
     session: Session, clauses: list[Clause], where: SearchFilter, joiner: str
 ) -> list[tuple[str, int, float]]:
-    """(kind, id, relevance) of the documents that match, most relevant first."""
+    """(kind, id, relevance) of the documents that match all clauses (``joiner`` "AND")
+    or any (``"OR"``), most relevant first; at most ``CANDIDATES``."""
     doc = search_table.c
     relevance: Any
     if session.get_bind().dialect.name == "postgresql":
