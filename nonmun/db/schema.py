@@ -293,5 +293,5 @@ def include_name(name: str | None, kind: str, parent: object) -> bool:
     """For comparing the database with the models: the FTS5 table and its shadow tables,
     and PostgreSQL's GIN index over the tsvector, are made by hand in migration 0002."""
     if kind == "table":
-        return not (name or "").startswith("search_fts")
+        return not (name or "").startswith(("search_fts", "search_vocab"))
     return not (kind == "index" and name == "ix_search_doc_tsv")

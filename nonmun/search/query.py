@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, Text, and_, column, exists, func, literal_column, select, table, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from nonmun.catalog.identifiers import normalize_doi, parse_arxiv_id
 from nonmun.db.schema import (
@@ -43,6 +43,9 @@ from nonmun.text.terms import latin_term, units
 MAX_QUERY_CHARS = 1000
 MAX_QUERY_WORDS = 24
 CANDIDATES = 200
+COMMON_SHARE = 0.05  # a term in more of the documents than this narrows little…
+RARE_SHARE = 0.01  # …and the fallback searches terms at most this frequent,
+FEW_DOCS = 5000  # but in a small hub every term is cheap: neither rule applies below this
 TITLE_WEIGHT = 8.0
 TSVECTOR = (
     "(setweight(to_tsvector('simple', search_doc.title), 'A') || "
@@ -99,18 +102,55 @@ def search(session: Session, query: str, where: SearchFilter | None = None) -> l
     if not words:
         raise InputError("nothing to search for: the query has only stop words or symbols")
     clauses = Glossary.shipped().expand(words)
+    required, rare = _selective(session, clauses)
     found = _rank(
-        session, candidates(session, clauses, where, "AND"), named := _named(session, clean)
+        session, candidates(session, required, where, "AND"), named := _named(session, clean)
     )
-    if len(found) < where.limit and len(clauses) > 1:  # then documents with some of the words
+    if len(found) < where.limit and len(clauses) > 1 and rare:  # then some of the rare words
         seen = {f[:2] for f in found}
-        more = candidates(session, clauses, where, "OR")
+        more = candidates(session, rare, where, "OR")
         found += _rank(session, [c for c in more if c[:2] not in seen], named, tier=-2.0)
     if not found:
         _require_index(session)
     ranked = found[: where.limit]
     qterms = {t for clause in clauses for alt in clause for t in alt}
-    return [_hit(session, kind, ref, score, qterms) for kind, ref, score in ranked]
+    return _hits(session, ranked, qterms)
+
+
+def _selective(session: Session, clauses: list[Clause]) -> tuple[list[Clause], list[Clause]]:
+    """The clauses every result must match, without words so common that they narrow
+    nothing (unless all are), and the clauses rare enough to search on their own.
+
+    Like Lucene's common-terms query: a term in more than 5 % of the documents adds
+    little to BM25 and costs a long posting list. SQLite only (FTS5 keeps document
+    counts per term); PostgreSQL uses every clause.
+    """
+    if session.get_bind().dialect.name != "sqlite" or len(clauses) == 1:
+        return clauses, clauses
+    total = session.scalar(select(func.max(search_table.c.id))) or 0
+    spread = [_clause_docs(session, c) for c in clauses]
+    common, rare_enough = max(COMMON_SHARE * total, FEW_DOCS), max(RARE_SHARE * total, FEW_DOCS)
+    required = [c for c, n in zip(clauses, spread, strict=True) if n <= common]
+    rare = [c for c, n in zip(clauses, spread, strict=True) if n <= rare_enough]
+    return required or clauses, rare
+
+
+def _clause_docs(session: Session, clause: Clause) -> int:
+    """At most how many documents match a clause (its alternatives' rarest terms)."""
+    return sum(min(_term_docs(session, t) for t in alternative) for alternative in clause)
+
+
+def _term_docs(session: Session, term: str) -> int:
+    key = (str(session.get_bind().engine.url), term)
+    if key not in _DOC_COUNTS:
+        if len(_DOC_COUNTS) > 100_000:
+            _DOC_COUNTS.clear()
+        query = text("SELECT doc FROM search_vocab WHERE term = :term")
+        _DOC_COUNTS[key] = int(session.scalar(query, {"term": term}) or 0)
+    return _DOC_COUNTS[key]
+
+
+_DOC_COUNTS: dict[tuple[str, str], int] = {}  # a hint for choosing terms; may lag an import
 
 
 def _require_index(session: Session) -> None:
@@ -129,7 +169,7 @@ def _by_identifier(session: Session, text_: str) -> Hit | None:
         return None
     column_, value = (Paper.arxiv_id, arxiv.id) if arxiv else (Paper.doi, doi)
     pid = session.scalar(select(Paper.id).where(column_ == value))
-    return _hit(session, "paper", pid, 1e9, set()) if pid is not None else None
+    return _hits(session, [("paper", pid, 1e9)], set())[0] if pid is not None else None
 
 
 def candidates(
@@ -262,29 +302,52 @@ def _rank(
     return sorted(scored, key=lambda x: -x[2])
 
 
-def _hit(session: Session, kind: str, ref: int, score: float, qterms: set[str]) -> Hit:
-    if kind == "paper":
-        paper = session.get_one(Paper, ref)
-        count = session.scalar(select(func.count()).where(Mention.paper_id == ref)) or 0
-        return Hit(
-            "paper", ref, paper.title, round(score, 4), paper.year,
-            snippet(paper.abstract or paper.title, qterms), paper.arxiv_id, count,
-            authors=list(paper.authors)[:5],
-        )  # fmt: skip
-    review = session.get_one(Review, ref)
-    return Hit(
-        "review", ref, review.title, round(score, 4),
-        review.published.year if review.published else None,
-        snippet(review.body or review.title, qterms), None, 0, review.source.name, review.url,
-        [p.name for p in review.authors],
-    )  # fmt: skip
+def _hits(session: Session, ranked: list[tuple[str, int, float]], qterms: set[str]) -> list[Hit]:
+    """The results, in order, each loaded in one query per kind."""
+    pids = [ref for kind, ref, _ in ranked if kind == "paper"]
+    rids = [ref for kind, ref, _ in ranked if kind == "review"]
+    papers = {p.id: p for p in session.scalars(select(Paper).where(Paper.id.in_(pids)))}
+    counts = dict(
+        session.execute(
+            select(Mention.paper_id, func.count())
+            .where(Mention.paper_id.in_(pids))
+            .group_by(Mention.paper_id)
+        ).all()
+    )
+    reviews = {
+        r.id: r
+        for r in session.scalars(
+            select(Review)
+            .where(Review.id.in_(rids))
+            .options(selectinload(Review.source), selectinload(Review.authors))
+        )
+    }
+    hits = []
+    for kind, ref, score in ranked:
+        if kind == "paper":
+            p = papers[ref]
+            hits.append(Hit(
+                "paper", ref, p.title, round(score, 4), p.year,
+                snippet(p.abstract or p.title, qterms), p.arxiv_id, counts.get(ref, 0),
+                authors=list(p.authors)[:5],
+            ))  # fmt: skip
+        else:
+            r = reviews[ref]
+            hits.append(Hit(
+                "review", ref, r.title, round(score, 4), r.published.year if r.published else None,
+                snippet(r.body or r.title, qterms), None, 0, r.source.name, r.url,
+                [a.name for a in r.authors],
+            ))  # fmt: skip
+    return hits
 
 
+SNIPPET_SCAN = 20_000  # characters of a long body looked at for a snippet
 _WORDLIKE = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+|[\uac00-\ud7a3]+")
 
 
 def snippet(body: str, qterms: set[str], width: int = 200) -> str:
     """A window of ``body`` around the first query word, the words marked **like this**."""
+    body = body[:SNIPPET_SCAN]
     hangul = [t for t in qterms if re.search(r"[\uac00-\ud7a3]", t)]
 
     def hit(word: str) -> bool:
@@ -292,14 +355,14 @@ def snippet(body: str, qterms: set[str], width: int = 200) -> str:
             return any(word.startswith(t) for t in hangul)
         return latin_term(word) in qterms or fold(word) in qterms
 
-    marks = [m for m in _WORDLIKE.finditer(body) if hit(m.group())]
-    if not marks:
+    first = next((m for m in _WORDLIKE.finditer(body) if hit(m.group())), None)
+    if first is None:
         return " ".join(body[:width].split())
-    start = max(0, marks[0].start() - width // 3)
+    start = max(0, first.start() - width // 3)
     end = min(len(body), start + width)
     out, at = [], start
-    for m in marks:
-        if start <= m.start() and m.end() <= end:
+    for m in _WORDLIKE.finditer(body, start, end):
+        if hit(m.group()) and m.end() <= end:
             out += [body[at : m.start()], f"**{m.group()}**"]
             at = m.end()
     out.append(body[at:end])
