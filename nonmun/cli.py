@@ -287,6 +287,26 @@ def papers_related(
 
     with _hub(ctx) as hub, hub.session() as session:
         found = related_papers(session, find_paper(session, ident), limit)
+    _print_related(found, as_json)
+
+
+@papers_app.command("recommend")
+def papers_recommend(
+    ctx: typer.Context,
+    idents: Annotated[list[str], typer.Argument(metavar="ID…", help="Papers you liked.")],
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """What to read next, given a few papers you liked (with the reasons)."""
+    from nonmun.search.recommend import recommend
+
+    with _hub(ctx) as hub, hub.session() as session:
+        seeds = [find_paper(session, ident).id for ident in idents]
+        found = recommend(session, seeds, limit)
+    _print_related(found, as_json)
+
+
+def _print_related(found: list[Any], as_json: bool) -> None:
     if as_json:
         _json([r.as_json() for r in found])
         return

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from helpers import run_cli
 from nonmun.catalog.importer import import_snapshot
 from nonmun.db.engine import Hub
-from nonmun.db.schema import SearchDoc
+from nonmun.db.schema import Paper, SearchDoc
 from nonmun.demo import sample_pages
 from nonmun.errors import InputError, NotFoundError
 from nonmun.ingest.importer import import_paths
@@ -156,3 +156,17 @@ def test_related_papers_with_reasons(demo: Hub) -> None:
     assert any(reason.startswith("mentioned with it in") for reason in by_arxiv["1912.04958"])
     assert "1812.04948" not in by_arxiv
     assert all(r.reasons for r in found) and found == sorted(found, key=lambda r: -r.score)
+
+
+def test_recommendations_from_a_few_papers(demo: Hub, hub_env: dict[str, str]) -> None:
+    from nonmun.search.recommend import recommend
+
+    with demo.session() as session:
+        seeds = list(
+            session.scalars(select(Paper.id).where(Paper.arxiv_id.in_(["1406.2661", "1511.06434"])))
+        )
+        found = recommend(session, seeds, limit=5)
+    assert found and all(r.id not in seeds for r in found)
+    assert any("GAN" in r.title or "Generative Adversarial" in r.title for r in found[:3])
+    done = run_cli("papers", "recommend", "1406.2661", "1511.06434", "--limit", "3", env=hub_env)
+    assert done.returncode == 0 and done.stdout.count("\n") >= 2

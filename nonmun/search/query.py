@@ -69,6 +69,7 @@ class SearchFilter:
     reviewed_only: bool = False
     kind: str | None = None  # "paper" or "review"
     limit: int = 10
+    papers: frozenset[int] | None = None  # only these papers (an evaluation pool)
 
 
 @dataclass
@@ -215,6 +216,8 @@ def _filtered(query: Select[Any], where: SearchFilter) -> Select[Any]:
     doc = search_table.c
     if where.kind:
         query = query.where(doc.kind == where.kind)
+    if where.papers is not None:
+        query = query.where(doc.kind == "paper", doc.ref_id.in_(where.papers))
     if where.year_from is not None:
         query = query.where(doc.year >= where.year_from)
     if where.year_to is not None:

@@ -1,8 +1,9 @@
 """Related papers for a paper, each with its reasons.
 
-Three kinds of evidence, added up: papers that reviews mention together with it
+Four kinds of evidence, added up: papers that reviews mention together with it
 (what readers connect), papers whose title and abstract share its distinctive
-words (the full-text index, BM25 or ts_rank), and papers that share an author.
+words (the full-text index, BM25 or ts_rank), papers whose reviews read like its
+reviews, and papers that share an author.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from nonmun.db.schema import Mention, Paper
+from nonmun.db.schema import Mention, Paper, search_table
 from nonmun.linking.linker import MIN_CONFIDENCE
 from nonmun.search.query import SearchFilter, candidates
 from nonmun.text.glossary import Clause
@@ -23,6 +24,7 @@ from nonmun.text.terms import terms
 CO_MENTION_WEIGHT = 1.0
 TEXT_WEIGHT = 0.8
 AUTHOR_WEIGHT = 0.6
+REVIEW_WEIGHT = 0.8
 TEXT_TERMS = 12
 MAX_AUTHORS = 8
 
@@ -42,20 +44,27 @@ class Related:
         return asdict(self)
 
 
-def related_papers(session: Session, paper: Paper, limit: int = 10) -> list[Related]:
-    """The papers most related to ``paper``, best first."""
+def related_papers(
+    session: Session, paper: Paper, limit: int = 10, among: frozenset[int] | None = None
+) -> list[Related]:
+    """The papers most related to ``paper``, best first (only ``among``, if given)."""
     score: dict[int, float] = defaultdict(float)
     why: dict[int, list[str]] = defaultdict(list)
     for pid, count in _co_mentioned(session, paper.id).items():
         score[pid] += CO_MENTION_WEIGHT * min(count, 3)
         why[pid].append(f"mentioned with it in {count} review(s)")
-    for pid, similarity in _similar_text(session, paper).items():
+    for pid, similarity in _similar_text(session, paper, among).items():
         score[pid] += TEXT_WEIGHT * similarity
         why[pid].append(f"similar title and abstract ({similarity:.2f})")
+    for pid, similarity in _similar_reviews(session, paper, among).items():
+        score[pid] += REVIEW_WEIGHT * similarity
+        why[pid].append(f"its reviews read alike ({similarity:.2f})")
     for pid, names in _shared_authors(session, paper).items():
         score[pid] += AUTHOR_WEIGHT * len(names)
         why[pid].append("shares author " + ", ".join(names))
     score.pop(paper.id, None)
+    if among is not None:
+        score = defaultdict(float, {p: s for p, s in score.items() if p in among})
     best = sorted(score, key=lambda pid: -score[pid])[:limit]
     papers = {p.id: p for p in session.scalars(select(Paper).where(Paper.id.in_(best)))}
     return [
@@ -78,17 +87,56 @@ def _co_mentioned(session: Session, pid: int) -> Counter[int]:
     return Counter({int(p): int(n) for p, n in rows})
 
 
-def _similar_text(session: Session, paper: Paper) -> dict[int, float]:
+def _similar_text(
+    session: Session, paper: Paper, among: frozenset[int] | None = None
+) -> dict[int, float]:
     """Papers matching any of the paper's most telling words, scaled to the best."""
     words = terms(paper.title) + terms(paper.abstract or "")
     telling = [w for w, _ in Counter(w for w in words if len(w) > 3).most_common(TEXT_TERMS)]
     if not telling:
         return {}
     clauses: list[Clause] = [[(w,)] for w in telling]
-    hits = candidates(session, clauses, SearchFilter(kind="paper"), "OR")
+    hits = candidates(session, clauses, SearchFilter(kind="paper", papers=among), "OR")
     found = [(ref, s) for _, ref, s in hits if ref != paper.id]
     best = max((s for _, s in found), default=0.0) or 1.0
     return {ref: s / best for ref, s in found[:50]}
+
+
+def _similar_reviews(
+    session: Session, paper: Paper, among: frozenset[int] | None = None
+) -> dict[int, float]:
+    """Papers whose reviews share the telling words of this paper's reviews."""
+    own = select(Mention.review_id).where(
+        Mention.paper_id == paper.id,
+        Mention.role == "reviewed",
+        Mention.confidence >= MIN_CONFIDENCE,
+    )
+    docs = session.execute(
+        select(search_table.c.title, search_table.c.body).where(
+            search_table.c.kind == "review", search_table.c.ref_id.in_(own)
+        )
+    ).all()
+    words = " ".join(f"{t} {b}" for t, b in docs).split()
+    telling = [w for w, _ in Counter(w for w in words if len(w) > 3).most_common(TEXT_TERMS)]
+    if not telling:
+        return {}
+    clauses: list[Clause] = [[(w,)] for w in telling]
+    hits = candidates(session, clauses, SearchFilter(kind="review"), "OR")
+    by_review = {ref: s for _, ref, s in hits}
+    reviewed = session.execute(
+        select(Mention.review_id, Mention.paper_id).where(
+            Mention.review_id.in_(list(by_review)),
+            Mention.role == "reviewed",
+            Mention.confidence >= MIN_CONFIDENCE,
+            Mention.paper_id != paper.id,
+        )
+    ).all()
+    found: dict[int, float] = {}
+    for rid, pid in reviewed:
+        if among is None or pid in among:
+            found[pid] = max(found.get(pid, 0.0), by_review[rid])
+    best = max(found.values(), default=0.0) or 1.0
+    return {pid: s / best for pid, s in found.items()}
 
 
 def _shared_authors(session: Session, paper: Paper) -> dict[int, list[str]]:
