@@ -180,7 +180,10 @@ def candidates(
     or any (``"OR"``), most relevant first; at most ``CANDIDATES``."""
     doc = search_table.c
     relevance: Any
-    if session.get_bind().dialect.name == "postgresql":
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite and where == SearchFilter(limit=where.limit):
+        return _fts_only(session, _fts5(clauses, joiner))
+    if not sqlite:
         vector: Any = literal_column(TSVECTOR)
         tsq = func.to_tsquery("simple", _tsquery(clauses, "&" if joiner == "AND" else "|"))
         relevance = func.ts_rank_cd(vector, tsq, 1)  # divided by 1 + log(length)
@@ -195,6 +198,27 @@ def candidates(
     query = _filtered(query, where).order_by(relevance.desc()).limit(CANDIDATES)
     rows: list[Any] = list(session.execute(query))
     return [(str(k), int(r), float(s)) for k, r, s in rows]
+
+
+def _fts_only(session: Session, match: str) -> list[tuple[str, int, float]]:
+    """Without filters, FTS5 alone ranks (joining every match to search_doc before the
+    LIMIT costs as much again); the best are looked up afterwards."""
+    ranked = session.execute(
+        text(
+            "SELECT rowid, -bm25(search_fts, :title, 1.0) AS r FROM search_fts "
+            "WHERE search_fts MATCH :match ORDER BY r DESC LIMIT :limit"
+        ),
+        {"title": TITLE_WEIGHT, "match": match, "limit": CANDIDATES},
+    ).all()
+    docs = search_table.c
+    ids = [rowid for rowid, _ in ranked]
+    found = {
+        i: (kind, ref)
+        for i, kind, ref in session.execute(
+            select(docs.id, docs.kind, docs.ref_id).where(docs.id.in_(ids))
+        ).all()
+    }
+    return [(str(found[i][0]), int(found[i][1]), float(r)) for i, r in ranked if i in found]
 
 
 def _fts5(clauses: list[Clause], joiner: str) -> str:
