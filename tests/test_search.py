@@ -170,3 +170,15 @@ def test_recommendations_from_a_few_papers(demo: Hub, hub_env: dict[str, str]) -
     assert any("GAN" in r.title or "Generative Adversarial" in r.title for r in found[:3])
     done = run_cli("papers", "recommend", "1406.2661", "1511.06434", "--limit", "3", env=hub_env)
     assert done.returncode == 0 and done.stdout.count("\n") >= 2
+
+
+def test_the_shipped_glossary_terms_match_the_glossary() -> None:
+    """nonmun/data/glossary-terms.json is glossary.tsv through today's tokeniser (rewrite it
+    with `python -m nonmun.text.glossary` after changing either)."""
+    import json
+
+    from nonmun.text.glossary import GLOSSARY_TERMS, as_terms, phrase_groups
+
+    shipped = json.loads(GLOSSARY_TERMS.read_text(encoding="utf-8"))
+    assert shipped == [[list(form) for form in as_terms(group)] for group in phrase_groups()]
+    assert len(shipped) >= 200

@@ -8,12 +8,14 @@ reverse: "지식 증류" becomes (지식 증류) OR (knowledg distil).
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from importlib import resources
 
 from nonmun.text.terms import Unit, units
 
 GLOSSARY = resources.files("nonmun") / "data" / "glossary.tsv"
+GLOSSARY_TERMS = resources.files("nonmun") / "data" / "glossary-terms.json"
 MAX_PHRASE_TERMS = 5
 
 Clause = list[tuple[str, ...]]  # alternatives; each alternative is terms that must all appear
@@ -22,13 +24,17 @@ Clause = list[tuple[str, ...]]  # alternatives; each alternative is terms that m
 class Glossary:
     """Phrases (as search terms) grouped by the idea they name."""
 
-    def __init__(self, groups: list[list[str]]):
+    def __init__(self, groups: list[list[tuple[str, ...]]]):
         self.groups: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-        for group in groups:
-            forms = list(dict.fromkeys(t for p in group if (t := tuple(u[0] for u in units(p)))))
+        for forms in groups:
             for form in forms:
                 known = self.groups.setdefault(form, [])
                 known += [f for f in forms if f not in known]
+
+    @classmethod
+    def from_phrases(cls, groups: list[list[str]]) -> Glossary:
+        """A glossary of phrases, each group turned into search terms (Korean through Kiwi)."""
+        return cls([as_terms(group) for group in groups])
 
     @classmethod
     def shipped(cls) -> Glossary:
@@ -54,11 +60,34 @@ class Glossary:
         return clauses
 
 
-@lru_cache(maxsize=1)
-def _shipped() -> Glossary:
+def as_terms(group: list[str]) -> list[tuple[str, ...]]:
+    """A group's phrases as term tuples, without repeats."""
+    return list(dict.fromkeys(t for p in group if (t := tuple(u[0] for u in units(p)))))
+
+
+def phrase_groups() -> list[list[str]]:
+    """The shipped glossary's groups of phrases (English first)."""
     groups = []
     for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             english, _, korean = line.partition("\t")
             groups.append([english, *korean.split("|")])
-    return Glossary(groups)
+    return groups
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> Glossary:
+    """From the precomputed terms (no Korean analyser at start-up), kept equal to
+    ``glossary.tsv`` by a test; ``python -m nonmun.text.glossary`` rewrites them."""
+    data = json.loads(GLOSSARY_TERMS.read_text(encoding="utf-8"))
+    return Glossary([[tuple(form) for form in group] for group in data])
+
+
+def write_terms() -> None:
+    groups = [[list(form) for form in as_terms(g)] for g in phrase_groups()]
+    with resources.as_file(GLOSSARY_TERMS) as path:
+        path.write_text(json.dumps(groups, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_terms()
