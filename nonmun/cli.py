@@ -550,8 +550,10 @@ def eval_search(
     with _hub(ctx) as hub, hub.session() as session, err.status("searching…"):
         scores = evaluate_search(session, file)
     out.print(f"{scores.count} queries  nDCG@10 {scores.ndcg:.3f}  Recall@10 {scores.recall:.3f}")
-    for kind, (ndcg, recall, n) in scores.by_type.items():
-        out.print(f"  {kind:<10} {n:>4} queries  nDCG@10 {ndcg:.3f}  Recall@10 {recall:.3f}")
+    for name, (ndcg, recall, n) in [*scores.by_type.items(), *scores.by_lang.items()]:
+        out.print(f"  {name:<10} {n:>4} queries  nDCG@10 {ndcg:.3f}  Recall@10 {recall:.3f}")
+    if scores.unjudged:
+        out.print(f"  {scores.unjudged} queries left out: none of their papers is in this hub")
     if show_misses:
         for miss in scores.misses:
             out.print(f"  {miss}")

@@ -69,20 +69,23 @@ def _converter(conn: Connection, kind: Any) -> Callable[[Any], Any] | None:
     return None
 
 
-def in_list(conn: Connection, column: Any, name: str = "values") -> ColumnElement[bool]:
+def in_list(
+    conn: Connection, column: Any, name: str = "values", item: Any = String
+) -> ColumnElement[bool]:
     """``column IN :name`` where ``:name`` is one parameter holding a whole list.
 
-    Pass the list with ``list_param``. SQLAlchemy's expanding ``IN`` renders one
-    placeholder per value, which costs more than the query on big batches; and a
-    statement built with its values inside would keep them alive in its cycles.
+    Pass the list with ``list_param``; ``item`` is the type of its values.
+    SQLAlchemy's expanding ``IN`` renders one placeholder per value, which costs more
+    than the query on big batches (and a few hundred ids of a search cost more than
+    the lookup); a statement built with its values inside would keep them alive.
     """
     if conn.dialect.name == "postgresql":
-        return column == any_(bindparam(name, type_=ARRAY(String)))  # type: ignore[no-any-return]
+        return column == any_(bindparam(name, type_=ARRAY(item)))  # type: ignore[no-any-return]
     each = func.json_each(bindparam(name, type_=String)).table_valued("value")
     return column.in_(select(each.c.value))  # type: ignore[no-any-return]
 
 
-def list_param(conn: Connection, values: Collection[str]) -> Any:
+def list_param(conn: Connection, values: Collection[Any]) -> Any:
     """The value of an ``in_list`` parameter: an array, or a JSON text for SQLite."""
     if conn.dialect.name == "postgresql":
         return list(values)

@@ -27,12 +27,16 @@ K = 10
 
 @dataclass
 class SearchScores:
-    """Mean nDCG@10 and Recall@10 over all queries and per query type, and the misses."""
+    """Mean nDCG@10 and Recall@10 over the judged queries, per query type and per
+    language; the misses; and how many queries had no relevant document in the hub
+    (unjudged: left out of the means, so a smaller hub is not scored as a worse search)."""
 
     ndcg: float = 0.0
     recall: float = 0.0
     count: int = 0
+    unjudged: int = 0
     by_type: dict[str, tuple[float, float, int]] = field(default_factory=dict)
+    by_lang: dict[str, tuple[float, float, int]] = field(default_factory=dict)
     misses: list[str] = field(default_factory=list)
 
 
@@ -40,9 +44,13 @@ def evaluate_search(session: Session, path: Path) -> SearchScores:
     """Run every labeled query of ``path`` against the hub and score the first ten hits."""
     rows = [(n, _checked(d, path, n)) for n, d in files.read_jsonl(path)]
     per_type: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    per_lang: dict[str, list[tuple[float, float]]] = defaultdict(list)
     scores = SearchScores()
     for _, row in rows:
         relevant = {_resolve(session, ref) for ref in row["relevant"]} - {None}
+        if not relevant:
+            scores.unjudged += 1
+            continue
         try:
             hits = search(session, row["query"], SearchFilter(limit=K))
         except InputError:
@@ -50,17 +58,23 @@ def evaluate_search(session: Session, path: Path) -> SearchScores:
         got = [_key(h) for h in hits]
         ndcg, recall = _ndcg(got, relevant), _recall(got, relevant)
         per_type[row.get("type", "other")].append((ndcg, recall))
+        per_lang[row.get("lang", "other")].append((ndcg, recall))
         if recall < 1.0:
             scores.misses.append(f"{row['query']!r}: recall {recall:.2f}, nDCG {ndcg:.2f}")
     every = [s for group in per_type.values() for s in group]
     scores.count = len(every)
     scores.ndcg = sum(s[0] for s in every) / max(len(every), 1)
     scores.recall = sum(s[1] for s in every) / max(len(every), 1)
-    scores.by_type = {
-        kind: (sum(s[0] for s in g) / len(g), sum(s[1] for s in g) / len(g), len(g))
-        for kind, g in sorted(per_type.items())
-    }
+    scores.by_type = _means(per_type)
+    scores.by_lang = _means(per_lang)
     return scores
+
+
+def _means(groups: dict[str, list[tuple[float, float]]]) -> dict[str, tuple[float, float, int]]:
+    return {
+        name: (sum(s[0] for s in g) / len(g), sum(s[1] for s in g) / len(g), len(g))
+        for name, g in sorted(groups.items())
+    }
 
 
 def _checked(data: Any, path: Path, line: int) -> dict[str, Any]:

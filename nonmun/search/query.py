@@ -16,14 +16,25 @@ control characters in a query are read as words or dropped.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, Text, and_, column, exists, func, literal_column, select, table, text
+from sqlalchemy import (
+    Integer,
+    Select,
+    Text,
+    column,
+    exists,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from nonmun.catalog.identifiers import normalize_doi, parse_arxiv_id
+from nonmun.db.bulk import in_list, list_param
 from nonmun.db.schema import (
     Mention,
     Paper,
@@ -42,7 +53,8 @@ from nonmun.text.terms import latin_term, units
 
 MAX_QUERY_CHARS = 1000
 MAX_QUERY_WORDS = 24
-CANDIDATES = 200
+CANDIDATES = 100
+SCORED = 2000  # on SQLite, the newest matches that are scored (BM25 costs ~1 µs a match)
 COMMON_SHARE = 0.05  # a term in more of the documents than this narrows little…
 RARE_SHARE = 0.01  # …and the fallback searches terms at most this frequent,
 FEW_DOCS = 5000  # but in a small hub every term is cheap: neither rule applies below this
@@ -103,22 +115,31 @@ def search(session: Session, query: str, where: SearchFilter | None = None) -> l
     if not words:
         raise InputError("nothing to search for: the query has only stop words or symbols")
     clauses = Glossary.shipped().expand(words)
-    required, rare = _selective(session, clauses)
-    found = _rank(
-        session, candidates(session, required, where, "AND"), named := _named(session, clean)
-    )
-    if len(found) < where.limit and len(clauses) > 1 and rare:  # then some of the rare words
-        seen = {f[:2] for f in found}
-        more = candidates(session, rare, where, "OR")
-        found += _rank(session, [c for c in more if c[:2] not in seen], named, tier=-2.0)
+    plan = _plan(session, clauses)
+    named = _named(session, clean)
+    found = candidates(session, plan.required, where, "AND", plan.broad)
+    found = _rank(found + _missing(session, named, found, where), named)
+    if len(found) < where.limit and len(clauses) > 1 and plan.rare:  # then some rare words
+        seen = {(c.kind, c.ref) for c in found}
+        more = candidates(session, plan.rare, where, "OR")
+        found += _rank([c for c in more if (c.kind, c.ref) not in seen], named, tier=-2.0)
     if not found:
         _require_index(session)
-    ranked = found[: where.limit]
     qterms = {t for clause in clauses for alt in clause for t in alt}
-    return _hits(session, ranked, qterms)
+    return _hits(session, found[: where.limit], qterms)
 
 
-def _selective(session: Session, clauses: list[Clause]) -> tuple[list[Clause], list[Clause]]:
+@dataclass
+class _Plan:
+    """Which clauses a search requires, which it may fall back on, and whether the
+    required ones match so many documents that only a sample is scored."""
+
+    required: list[Clause]
+    rare: list[Clause]
+    broad: bool = False
+
+
+def _plan(session: Session, clauses: list[Clause]) -> _Plan:
     """The clauses every result must match, without words so common that they narrow
     nothing (unless all are), and the clauses rare enough to search on their own.
 
@@ -126,14 +147,15 @@ def _selective(session: Session, clauses: list[Clause]) -> tuple[list[Clause], l
     little to BM25 and costs a long posting list. SQLite only (FTS5 keeps document
     counts per term); PostgreSQL uses every clause.
     """
-    if session.get_bind().dialect.name != "sqlite" or len(clauses) == 1:
-        return clauses, clauses
+    if session.get_bind().dialect.name != "sqlite":
+        return _Plan(clauses, clauses)
     total = session.scalar(select(func.max(search_table.c.id))) or 0
     spread = [_clause_docs(session, c) for c in clauses]
     common, rare_enough = max(COMMON_SHARE * total, FEW_DOCS), max(RARE_SHARE * total, FEW_DOCS)
-    required = [c for c, n in zip(clauses, spread, strict=True) if n <= common]
+    required = [c for c, n in zip(clauses, spread, strict=True) if n <= common] or clauses
     rare = [c for c, n in zip(clauses, spread, strict=True) if n <= rare_enough]
-    return required or clauses, rare
+    most = min(n for c, n in zip(clauses, spread, strict=True) if c in required)
+    return _Plan(required, rare, broad=most > SCORED)
 
 
 def _clause_docs(session: Session, clause: Clause) -> int:
@@ -170,55 +192,92 @@ def _by_identifier(session: Session, text_: str) -> Hit | None:
         return None
     column_, value = (Paper.arxiv_id, arxiv.id) if arxiv else (Paper.doi, doi)
     pid = session.scalar(select(Paper.id).where(column_ == value))
-    return _hits(session, [("paper", pid, 1e9)], set())[0] if pid is not None else None
+    if pid is None:
+        return None
+    reviews = session.scalar(select(func.count()).where(Mention.paper_id == pid)) or 0
+    return _hits(session, [Candidate("paper", pid, 1e9, None, reviews)], set())[0]
+
+
+class Candidate(NamedTuple):
+    """A document found for a query, with what ranking needs beyond relevance."""
+
+    kind: str
+    ref: int
+    relevance: float
+    year: int | None
+    reviews: int  # how many reviews mention the paper (0 for a review)
 
 
 def candidates(
+    session: Session,
+    clauses: list[Clause],
+    where: SearchFilter,
+    joiner: str,
+    broad: bool = False,
+) -> list[Candidate]:
+    """The documents that match all clauses (``joiner`` "AND") or any (``"OR"``), most
+    relevant first; at most ``CANDIDATES``. On SQLite only the newest ``SCORED``
+    matches are scored; a ``broad`` query (more matches than that) also scores its
+    title matches the same way, so an older paper named in its title still comes up."""
+    if session.get_bind().dialect.name != "sqlite":
+        return _looked_up(session, _postgres_ranked(session, clauses, where, joiner))
+    match = _fts5(clauses, joiner)
+    ranked: dict[int, float] = {}
+    for form in [match, f"{{title}} : ({match})"] if broad else [match]:
+        for doc_id, relevance in _sqlite_ranked(session, form, where):
+            ranked[doc_id] = max(relevance, ranked.get(doc_id, relevance))
+    return _looked_up(session, ranked)
+
+
+def _sqlite_ranked(session: Session, match: str, where: SearchFilter) -> list[tuple[int, float]]:
+    """(document id, BM25) of the best of the newest ``SCORED`` matches that pass the
+    filters. FTS5 yields matches newest first and scores only those the LIMIT keeps,
+    so the cost is bounded however common the words; without filters it never
+    touches search_doc."""
+    score = -func.bm25(literal_column("search_fts"), TITLE_WEIGHT, 1.0)
+    found = select(_fts.c.rowid.label("id"), score.label("relevance")).where(
+        text("search_fts MATCH :match").bindparams(match=match)
+    )
+    if where != SearchFilter(limit=where.limit):
+        doc = search_table.c
+        found = _filtered(found.join_from(_fts, search_table, _fts.c.rowid == doc.id), where)
+    newest = found.order_by(_fts.c.rowid.desc()).limit(SCORED).subquery()
+    best = select(newest.c.id, newest.c.relevance)
+    rows = session.execute(best.order_by(newest.c.relevance.desc()).limit(CANDIDATES)).all()
+    return [(int(i), float(r)) for i, r in rows]
+
+
+def _postgres_ranked(
     session: Session, clauses: list[Clause], where: SearchFilter, joiner: str
-) -> list[tuple[str, int, float]]:
-    """(kind, id, relevance) of the documents that match all clauses (``joiner`` "AND")
-    or any (``"OR"``), most relevant first; at most ``CANDIDATES``."""
-    doc = search_table.c
-    relevance: Any
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    if sqlite and where == SearchFilter(limit=where.limit):
-        return _fts_only(session, _fts5(clauses, joiner))
-    if not sqlite:
-        vector: Any = literal_column(TSVECTOR)
-        tsq = func.to_tsquery("simple", _tsquery(clauses, "&" if joiner == "AND" else "|"))
-        relevance = func.ts_rank_cd(vector, tsq, 1)  # divided by 1 + log(length)
-        query = select(doc.kind, doc.ref_id, relevance).where(vector.op("@@")(tsq))
-    else:
-        relevance = -func.bm25(literal_column("search_fts"), TITLE_WEIGHT, 1.0)
-        query = (
-            select(doc.kind, doc.ref_id, relevance)
-            .select_from(search_table.join(_fts, _fts.c.rowid == doc.id))
-            .where(text("search_fts MATCH :match").bindparams(match=_fts5(clauses, joiner)))
-        )
+) -> list[tuple[int, float]]:
+    """(document id, ts_rank_cd) of the best matches over the weighted tsvector."""
+    vector: Any = literal_column(TSVECTOR)
+    tsq = func.to_tsquery("simple", _tsquery(clauses, "&" if joiner == "AND" else "|"))
+    relevance = func.ts_rank_cd(vector, tsq, 1)  # divided by 1 + log(length)
+    query = select(search_table.c.id, relevance).where(vector.op("@@")(tsq))
     query = _filtered(query, where).order_by(relevance.desc()).limit(CANDIDATES)
     rows: list[Any] = list(session.execute(query))
-    return [(str(k), int(r), float(s)) for k, r, s in rows]
+    return [(int(i), float(r)) for i, r in rows]
 
 
-def _fts_only(session: Session, match: str) -> list[tuple[str, int, float]]:
-    """Without filters, FTS5 alone ranks (joining every match to search_doc before the
-    LIMIT costs as much again); the best are looked up afterwards."""
-    ranked = session.execute(
-        text(
-            "SELECT rowid, -bm25(search_fts, :title, 1.0) AS r FROM search_fts "
-            "WHERE search_fts MATCH :match ORDER BY r DESC LIMIT :limit"
-        ),
-        {"title": TITLE_WEIGHT, "match": match, "limit": CANDIDATES},
+def _looked_up(
+    session: Session, ranked: dict[int, float] | list[tuple[int, float]]
+) -> list[Candidate]:
+    """The ranked documents with their kind, reference, year and review count, in one
+    query, most relevant first."""
+    scores = dict(ranked)
+    doc, conn = search_table.c, session.connection()
+    reviews = (
+        select(func.count())
+        .where(Mention.paper_id == doc.ref_id, doc.kind == "paper")
+        .scalar_subquery()
+    )
+    query = select(doc.id, doc.kind, doc.ref_id, doc.year, reviews)
+    rows = conn.execute(
+        query.where(in_list(conn, doc.id, "ids", Integer)), {"ids": list_param(conn, scores)}
     ).all()
-    docs = search_table.c
-    ids = [rowid for rowid, _ in ranked]
-    found = {
-        i: (kind, ref)
-        for i, kind, ref in session.execute(
-            select(docs.id, docs.kind, docs.ref_id).where(docs.id.in_(ids))
-        ).all()
-    }
-    return [(str(found[i][0]), int(found[i][1]), float(r)) for i, r in ranked if i in found]
+    found = [Candidate(str(k), int(r), scores[i], y, int(n)) for i, k, r, y, n in rows]
+    return sorted(found, key=lambda c: -c.relevance)
 
 
 def _fts5(clauses: list[Clause], joiner: str) -> str:
@@ -297,50 +356,40 @@ def _named(session: Session, query: str) -> set[int]:
     return pids
 
 
-def _rank(
-    session: Session, found: list[tuple[str, int, float]], named: set[int], tier: float = 0.0
-) -> list[tuple[str, int, float]]:
+def _missing(
+    session: Session, named: set[int], found: list[Candidate], where: SearchFilter
+) -> list[Candidate]:
+    """Papers the query names as a nickname that a broad query's sample left out: they
+    match by their indexed names, and rank as the best match (unfiltered searches only)."""
+    absent = named - {c.ref for c in found if c.kind == "paper"}
+    if not absent or where != SearchFilter(limit=where.limit):
+        return []
+    best = max((c.relevance for c in found), default=1.0)
+    doc = search_table.c
+    ids = select(doc.id).where(doc.kind == "paper", doc.ref_id.in_(absent))
+    return _looked_up(session, [(i, best) for i in session.scalars(ids)])
+
+
+def _rank(found: list[Candidate], named: set[int], tier: float = 0.0) -> list[Candidate]:
     """Relevance (scaled to the best), a paper the query names by nickname, reviews,
     then recency; ``tier`` keeps documents with only some of the words below the rest."""
-    if not found:
-        return []
-    best = max(score for _, _, score in found) or 1.0
-    papers = [ref for kind, ref, _ in found if kind == "paper"]
-    reviewed = Counter(
-        dict(
-            session.execute(
-                select(Mention.paper_id, func.count())
-                .where(Mention.paper_id.in_(papers))
-                .group_by(Mention.paper_id)
-            ).all()
-        )
-    )
-    years = dict(session.execute(select(search_table.c.ref_id, search_table.c.year).where(
-        and_(search_table.c.kind == "paper", search_table.c.ref_id.in_(papers))
-    )).all())  # fmt: skip
+    best = max((c.relevance for c in found), default=1.0) or 1.0
     scored = []
-    for kind, ref, score in found:
+    for c in found:
         bonus = 0.0
-        if kind == "paper":
-            bonus += 0.5 if ref in named else 0.0
-            bonus += 0.15 if reviewed[ref] else 0.0
-            bonus += 0.01 * max(0, (years.get(ref) or 1990) - 1990) / 40
-        scored.append((kind, ref, score / best + bonus + tier))
-    return sorted(scored, key=lambda x: -x[2])
+        if c.kind == "paper":
+            bonus += 0.5 if c.ref in named else 0.0
+            bonus += 0.15 if c.reviews else 0.0
+            bonus += 0.01 * max(0, (c.year or 1990) - 1990) / 40
+        scored.append(c._replace(relevance=c.relevance / best + bonus + tier))
+    return sorted(scored, key=lambda c: -c.relevance)
 
 
-def _hits(session: Session, ranked: list[tuple[str, int, float]], qterms: set[str]) -> list[Hit]:
-    """The results, in order, each loaded in one query per kind."""
-    pids = [ref for kind, ref, _ in ranked if kind == "paper"]
-    rids = [ref for kind, ref, _ in ranked if kind == "review"]
+def _hits(session: Session, ranked: list[Candidate], qterms: set[str]) -> list[Hit]:
+    """The results, in order, each kind loaded in one query."""
+    pids = [c.ref for c in ranked if c.kind == "paper"]
+    rids = [c.ref for c in ranked if c.kind == "review"]
     papers = {p.id: p for p in session.scalars(select(Paper).where(Paper.id.in_(pids)))}
-    counts = dict(
-        session.execute(
-            select(Mention.paper_id, func.count())
-            .where(Mention.paper_id.in_(pids))
-            .group_by(Mention.paper_id)
-        ).all()
-    )
     reviews = {
         r.id: r
         for r in session.scalars(
@@ -350,18 +399,18 @@ def _hits(session: Session, ranked: list[tuple[str, int, float]], qterms: set[st
         )
     }
     hits = []
-    for kind, ref, score in ranked:
-        if kind == "paper":
-            p = papers[ref]
+    for c in ranked:
+        score = round(c.relevance, 4)
+        if c.kind == "paper":
+            p = papers[c.ref]
             hits.append(Hit(
-                "paper", ref, p.title, round(score, 4), p.year,
-                snippet(p.abstract or p.title, qterms), p.arxiv_id, counts.get(ref, 0),
-                authors=list(p.authors)[:5],
+                "paper", c.ref, p.title, score, p.year, snippet(p.abstract or p.title, qterms),
+                p.arxiv_id, c.reviews, authors=list(p.authors)[:5],
             ))  # fmt: skip
         else:
-            r = reviews[ref]
+            r = reviews[c.ref]
             hits.append(Hit(
-                "review", ref, r.title, round(score, 4), r.published.year if r.published else None,
+                "review", c.ref, r.title, score, r.published.year if r.published else None,
                 snippet(r.body or r.title, qterms), None, 0, r.source.name, r.url,
                 [a.name for a in r.authors],
             ))  # fmt: skip

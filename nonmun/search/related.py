@@ -97,7 +97,7 @@ def _similar_text(
         return {}
     clauses: list[Clause] = [[(w,)] for w in telling]
     hits = candidates(session, clauses, SearchFilter(kind="paper", papers=among), "OR")
-    found = [(ref, s) for _, ref, s in hits if ref != paper.id]
+    found = [(c.ref, c.relevance) for c in hits if c.ref != paper.id]
     best = max((s for _, s in found), default=0.0) or 1.0
     return {ref: s / best for ref, s in found[:50]}
 
@@ -122,7 +122,7 @@ def _similar_reviews(
         return {}
     clauses: list[Clause] = [[(w,)] for w in telling]
     hits = candidates(session, clauses, SearchFilter(kind="review"), "OR")
-    by_review = {ref: s for _, ref, s in hits}
+    by_review = {c.ref: c.relevance for c in hits}
     reviewed = session.execute(
         select(Mention.review_id, Mention.paper_id).where(
             Mention.review_id.in_(list(by_review)),
@@ -147,7 +147,7 @@ def _shared_authors(session: Session, paper: Paper) -> dict[int, list[str]]:
         if not clauses:
             continue
         found = candidates(session, clauses, SearchFilter(kind="paper"), "AND")
-        ids = [ref for _, ref, _ in found if ref != paper.id]
+        ids = [c.ref for c in found if c.ref != paper.id]
         for other in session.scalars(select(Paper).where(Paper.id.in_(ids))):
             if name in other.authors:
                 shared[other.id].append(name)
