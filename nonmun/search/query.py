@@ -23,10 +23,12 @@ from sqlalchemy import (
     Integer,
     Select,
     Text,
+    and_,
     column,
     exists,
     func,
     literal_column,
+    or_,
     select,
     table,
     text,
@@ -46,6 +48,7 @@ from nonmun.db.schema import (
     search_table,
 )
 from nonmun.errors import InputError, NotFoundError
+from nonmun.linking.linker import MIN_CONFIDENCE
 from nonmun.search.index import nickname_arxiv_ids
 from nonmun.text.glossary import Clause, Glossary
 from nonmun.text.normalize import fold
@@ -54,6 +57,7 @@ from nonmun.text.terms import latin_term, units
 MAX_QUERY_CHARS = 1000
 MAX_QUERY_WORDS = 24
 CANDIDATES = 100
+THROUGH_REVIEW = 0.9  # a paper found through its review, relative to the review
 SCORED = 2000  # on SQLite, the newest matches that are scored (BM25 costs ~1 µs a match)
 COMMON_SHARE = 0.05  # a term in more of the documents than this narrows little…
 RARE_SHARE = 0.01  # …and the fallback searches terms at most this frequent,
@@ -117,16 +121,31 @@ def search(session: Session, query: str, where: SearchFilter | None = None) -> l
     clauses = Glossary.shipped().expand(words)
     plan = _plan(session, clauses)
     named = _named(session, clean)
-    found = candidates(session, plan.required, where, "AND", plan.broad)
-    found = _rank(found + _missing(session, named, found, where), named)
+    found = _tier(session, plan.required, where, "AND", named, plan.broad)
     if len(found) < where.limit and len(clauses) > 1 and plan.rare:  # then some rare words
         seen = {(c.kind, c.ref) for c in found}
-        more = candidates(session, plan.rare, where, "OR")
-        found += _rank([c for c in more if (c.kind, c.ref) not in seen], named, tier=-2.0)
+        more = _tier(session, plan.rare, where, "OR", named, tier=-2.0)
+        found += [c for c in more if (c.kind, c.ref) not in seen]
     if not found:
         _require_index(session)
     qterms = {t for clause in clauses for alt in clause for t in alt}
     return _hits(session, found[: where.limit], qterms)
+
+
+def _tier(
+    session: Session,
+    clauses: list[Clause],
+    where: SearchFilter,
+    joiner: str,
+    named: set[tuple[str, int]],
+    broad: bool = False,
+    tier: float = 0.0,
+) -> list[Candidate]:
+    """One tier of results, ranked: the matches, the papers the query names, and the
+    papers that the matching reviews review."""
+    found = candidates(session, clauses, where, joiner, broad)
+    more = _missing(session, named, found, where) + _reviewed(session, found, where)
+    return _rank(_best_of(found, more), named, tier)
 
 
 @dataclass
@@ -346,39 +365,94 @@ def _by_author(name: str) -> Any:
     return ((doc.kind == "paper") & papers) | ((doc.kind == "review") & reviews)
 
 
-def _named(session: Session, query: str) -> set[int]:
-    """Papers that the whole query names as a nickname ("ViT", "트랜스포머")."""
+def _named(session: Session, query: str) -> set[tuple[str, int]]:
+    """The papers that the whole query names as a nickname ("ViT", "트랜스포머"), and
+    the reviews of those papers, as (kind, id)."""
     key = fold(" ".join(query.split()))
     pids = set(session.scalars(select(PaperAlias.paper_id).where(PaperAlias.key == key)))
     arxiv = nickname_arxiv_ids().get(key, ())
     if arxiv:
         pids |= set(session.scalars(select(Paper.id).where(Paper.arxiv_id.in_(arxiv))))
-    return pids
+    if not pids:
+        return set()
+    reviews = session.scalars(
+        select(Mention.review_id).where(
+            Mention.paper_id.in_(pids),
+            Mention.role == "reviewed",
+            Mention.confidence >= MIN_CONFIDENCE,
+        )
+    )
+    return {("paper", p) for p in pids} | {("review", r) for r in reviews}
 
 
 def _missing(
-    session: Session, named: set[int], found: list[Candidate], where: SearchFilter
+    session: Session, named: set[tuple[str, int]], found: list[Candidate], where: SearchFilter
 ) -> list[Candidate]:
-    """Papers the query names as a nickname that a broad query's sample left out: they
-    match by their indexed names, and rank as the best match (unfiltered searches only)."""
-    absent = named - {c.ref for c in found if c.kind == "paper"}
+    """The named papers and their reviews that a broad query's sample (or the words of
+    a review) left out: papers rank as the best match, reviews as ``THROUGH_REVIEW`` of
+    it (unfiltered searches only)."""
+    absent = named - {(c.kind, c.ref) for c in found}
     if not absent or where != SearchFilter(limit=where.limit):
         return []
     best = max((c.relevance for c in found), default=1.0)
     doc = search_table.c
-    ids = select(doc.id).where(doc.kind == "paper", doc.ref_id.in_(absent))
-    return _looked_up(session, [(i, best) for i in session.scalars(ids)])
+    wanted = [and_(doc.kind == kind, doc.ref_id == ref) for kind, ref in absent]
+    rows = session.execute(select(doc.id, doc.kind).where(or_(*wanted))).all()
+    share = {"paper": 1.0, "review": THROUGH_REVIEW}
+    return _looked_up(session, [(i, best * share[kind]) for i, kind in rows])
 
 
-def _rank(found: list[Candidate], named: set[int], tier: float = 0.0) -> list[Candidate]:
+def _reviewed(session: Session, found: list[Candidate], where: SearchFilter) -> list[Candidate]:
+    """The papers that the found reviews review, each as relevant as its best review
+    (times ``THROUGH_REVIEW``): a Korean query finds the English paper through its
+    Korean review. Unfiltered searches only."""
+    relevance = {c.ref: c.relevance for c in found if c.kind == "review"}
+    if not relevance or where != SearchFilter(limit=where.limit):
+        return []
+    conn = session.connection()
+    pairs = conn.execute(
+        select(Mention.review_id, Mention.paper_id).where(
+            in_list(conn, Mention.review_id, "ids", Integer),
+            Mention.role == "reviewed",
+            Mention.confidence >= MIN_CONFIDENCE,
+        ),
+        {"ids": list_param(conn, relevance)},
+    ).all()
+    doc = search_table.c
+    docs = conn.execute(
+        select(doc.ref_id, doc.id).where(
+            doc.kind == "paper", in_list(conn, doc.ref_id, "ids", Integer)
+        ),
+        {"ids": list_param(conn, {pid for _, pid in pairs})},
+    )
+    doc_of = dict(docs.all())
+    scores: dict[int, float] = {}
+    for rid, pid in pairs:
+        if pid in doc_of:
+            doc_id = doc_of[pid]
+            scores[doc_id] = max(scores.get(doc_id, 0.0), THROUGH_REVIEW * relevance[rid])
+    return _looked_up(session, scores)
+
+
+def _best_of(*groups: list[Candidate]) -> list[Candidate]:
+    """The candidates of all groups, each document once, at its highest relevance."""
+    best: dict[tuple[str, int], Candidate] = {}
+    for c in (c for group in groups for c in group):
+        if (c.kind, c.ref) not in best or c.relevance > best[(c.kind, c.ref)].relevance:
+            best[(c.kind, c.ref)] = c
+    return list(best.values())
+
+
+def _rank(
+    found: list[Candidate], named: set[tuple[str, int]], tier: float = 0.0
+) -> list[Candidate]:
     """Relevance (scaled to the best), a paper the query names by nickname, reviews,
     then recency; ``tier`` keeps documents with only some of the words below the rest."""
     best = max((c.relevance for c in found), default=1.0) or 1.0
     scored = []
     for c in found:
-        bonus = 0.0
+        bonus = 0.5 if (c.kind, c.ref) in named else 0.0
         if c.kind == "paper":
-            bonus += 0.5 if c.ref in named else 0.0
             bonus += 0.15 if c.reviews else 0.0
             bonus += 0.01 * max(0, (c.year or 1990) - 1990) / 40
         scored.append(c._replace(relevance=c.relevance / best + bonus + tier))
