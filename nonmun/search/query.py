@@ -16,10 +16,13 @@ control characters in a query are read as words or dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    Connection,
     Integer,
     Select,
     Text,
@@ -33,7 +36,7 @@ from sqlalchemy import (
     table,
     text,
 )
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from nonmun.catalog.identifiers import normalize_doi, parse_arxiv_id
 from nonmun.db.bulk import in_list, list_param
@@ -225,6 +228,7 @@ class Candidate(NamedTuple):
     relevance: float
     year: int | None
     reviews: int  # how many reviews mention the paper (0 for a review)
+    via: int | None = None  # the review through which a paper was found
 
 
 def candidates(
@@ -426,12 +430,12 @@ def _reviewed(session: Session, found: list[Candidate], where: SearchFilter) -> 
         {"ids": list_param(conn, {pid for _, pid in pairs})},
     )
     doc_of = dict(docs.all())
-    scores: dict[int, float] = {}
+    best: dict[int, int] = {}  # paper → its most relevant review
     for rid, pid in pairs:
-        if pid in doc_of:
-            doc_id = doc_of[pid]
-            scores[doc_id] = max(scores.get(doc_id, 0.0), THROUGH_REVIEW * relevance[rid])
-    return _looked_up(session, scores)
+        if pid in doc_of and relevance[rid] > relevance.get(best.get(pid, -1), -1.0):
+            best[pid] = rid
+    found = _looked_up(session, {doc_of[p]: THROUGH_REVIEW * relevance[r] for p, r in best.items()})
+    return [c._replace(via=best[c.ref]) for c in found]
 
 
 def _best_of(*groups: list[Candidate]) -> list[Candidate]:
@@ -460,61 +464,114 @@ def _rank(
 
 
 def _hits(session: Session, ranked: list[Candidate], qterms: set[str]) -> list[Hit]:
-    """The results, in order, each kind loaded in one query."""
+    """The results, in order: papers in one query, reviews in two (their authors)."""
+    conn = session.connection()
     pids = [c.ref for c in ranked if c.kind == "paper"]
     rids = [c.ref for c in ranked if c.kind == "review"]
-    papers = {p.id: p for p in session.scalars(select(Paper).where(Paper.id.in_(pids)))}
-    reviews = {
-        r.id: r
-        for r in session.scalars(
-            select(Review)
-            .where(Review.id.in_(rids))
-            .options(selectinload(Review.source), selectinload(Review.authors))
+    paper_columns = (Paper.id, Paper.title, Paper.year, Paper.abstract, Paper.arxiv_id)
+    papers = {
+        row.id: row
+        for row in conn.execute(
+            select(*paper_columns, Paper.authors).where(in_list(conn, Paper.id, "ids", Integer)),
+            {"ids": list_param(conn, pids)},
         )
     }
+    vias = [c.via for c in ranked if c.via is not None]
+    reviews, people = _reviews_of(conn, rids + vias) if rids or vias else ({}, {})
     hits = []
     for c in ranked:
         score = round(c.relevance, 4)
         if c.kind == "paper":
             p = papers[c.ref]
             hits.append(Hit(
-                "paper", c.ref, p.title, score, p.year, snippet(p.abstract or p.title, qterms),
+                "paper", c.ref, p.title, score, p.year, _paper_snippet(p, c, reviews, qterms),
                 p.arxiv_id, c.reviews, authors=list(p.authors)[:5],
             ))  # fmt: skip
         else:
             r = reviews[c.ref]
             hits.append(Hit(
                 "review", c.ref, r.title, score, r.published.year if r.published else None,
-                snippet(r.body or r.title, qterms), None, 0, r.source.name, r.url,
-                [a.name for a in r.authors],
+                snippet(r.body or r.title, qterms), None, 0, r.name, r.url, people[c.ref],
             ))  # fmt: skip
     return hits
 
 
+def _paper_snippet(paper: Any, found: Candidate, reviews: dict[int, Any], qterms: set[str]) -> str:
+    """From the abstract, or from the review the paper was found through."""
+    own = snippet(paper.abstract or paper.title, qterms)
+    if "**" in own or found.via is None:
+        return own
+    review = reviews[found.via]
+    return f"{review.name}: {snippet(review.body or review.title, qterms)}"
+
+
+def _reviews_of(conn: Connection, rids: list[int]) -> tuple[dict[int, Any], dict[int, list[str]]]:
+    """What a hit shows of reviews (title, date, body, URL, source), and their authors."""
+    columns = (Review.id, Review.title, Review.published, Review.body, Review.url, Source.name)
+    reviews = {
+        row.id: row
+        for row in conn.execute(
+            select(*columns)
+            .join(Source, Source.id == Review.source_id)
+            .where(in_list(conn, Review.id, "ids", Integer)),
+            {"ids": list_param(conn, rids)},
+        )
+    }
+    people: dict[int, list[str]] = {rid: [] for rid in rids}
+    for rid, name in conn.execute(
+        select(ReviewAuthor.review_id, Person.name)
+        .join(Person, Person.id == ReviewAuthor.person_id)
+        .where(in_list(conn, ReviewAuthor.review_id, "ids", Integer))
+        .order_by(ReviewAuthor.review_id, ReviewAuthor.position),
+        {"ids": list_param(conn, rids)},
+    ):
+        people[rid].append(name)
+    return reviews, people
+
+
 SNIPPET_SCAN = 20_000  # characters of a long body looked at for a snippet
-_WORDLIKE = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+|[\uac00-\ud7a3]+")
 
 
 def snippet(body: str, qterms: set[str], width: int = 200) -> str:
     """A window of ``body`` around the first query word, the words marked **like this**."""
     body = body[:SNIPPET_SCAN]
-    hangul = [t for t in qterms if re.search(r"[\uac00-\ud7a3]", t)]
+    likely = _likely_words(frozenset(qterms))
 
-    def hit(word: str) -> bool:
-        if re.match(r"[\uac00-\ud7a3]", word):
-            return any(word.startswith(t) for t in hangul)
-        return latin_term(word) in qterms or fold(word) in qterms
+    def hits(start: int = 0, end: int = len(body)) -> Iterator[re.Match[str]]:
+        return (m for m in likely.finditer(body, start, end) if _is_hit(m.group(), qterms))
 
-    first = next((m for m in _WORDLIKE.finditer(body) if hit(m.group())), None)
+    first = next(hits(), None) if qterms else None
     if first is None:
         return " ".join(body[:width].split())
     start = max(0, first.start() - width // 3)
     end = min(len(body), start + width)
     out, at = [], start
-    for m in _WORDLIKE.finditer(body, start, end):
-        if hit(m.group()) and m.end() <= end:
-            out += [body[at : m.start()], f"**{m.group()}**"]
-            at = m.end()
+    for m in hits(start, end):
+        out += [body[at : m.start()], f"**{m.group()}**"]
+        at = m.end()
     out.append(body[at:end])
     text_ = " ".join("".join(out).split())
     return ("…" if start > 0 else "") + text_ + ("…" if end < len(body) else "")
+
+
+_HANGUL = "\uac00-\ud7a3"
+_LATIN = "0-9A-Za-z\u00c0-\u024f"
+
+
+@lru_cache(maxsize=256)
+def _likely_words(qterms: frozenset[str]) -> re.Pattern[str]:
+    """Whole words that may be query words: Korean words starting with a Korean term,
+    Latin words starting with a stem less its last letter (Snowball changes only the
+    end: "studies" → "studi"). ``_is_hit`` decides; this only spares it most words."""
+    korean = {t for t in qterms if re.match(f"[{_HANGUL}]", t)}
+    latin = sorted(re.escape(t[: max(1, len(t) - 1)]) for t in qterms - korean if t)
+    korean = {re.escape(t) for t in korean}
+    parts = [f"(?<![{_HANGUL}])(?:{'|'.join(sorted(korean))})[{_HANGUL}]*"] if korean else []
+    parts += [f"(?<![{_LATIN}])(?:{'|'.join(latin)})[{_LATIN}]*"] if latin else []
+    return re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
+
+
+def _is_hit(word: str, qterms: set[str]) -> bool:
+    if re.match(f"[{_HANGUL}]", word):
+        return any(word.startswith(t) for t in qterms)
+    return latin_term(word) in qterms or fold(word) in qterms
