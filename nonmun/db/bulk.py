@@ -70,7 +70,7 @@ def _converter(conn: Connection, kind: Any) -> Callable[[Any], Any] | None:
 
 
 def in_list(
-    conn: Connection, column: Any, name: str = "values", item: Any = String
+    conn: Connection | str, column: Any, name: str = "values", item: Any = String
 ) -> ColumnElement[bool]:
     """``column IN :name`` where ``:name`` is one parameter holding a whole list.
 
@@ -78,8 +78,9 @@ def in_list(
     SQLAlchemy's expanding ``IN`` renders one placeholder per value, which costs more
     than the query on big batches (and a few hundred ids of a search cost more than
     the lookup); a statement built with its values inside would keep them alive.
+    ``conn`` may be a dialect's name, for statements built once and kept.
     """
-    if conn.dialect.name == "postgresql":
+    if (conn if isinstance(conn, str) else conn.dialect.name) == "postgresql":
         return column == any_(bindparam(name, type_=ARRAY(item)))  # type: ignore[no-any-return]
     each = func.json_each(bindparam(name, type_=String)).table_valued("value")
     return column.in_(select(each.c.value))  # type: ignore[no-any-return]

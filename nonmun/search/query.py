@@ -16,27 +16,29 @@ control characters in a query are read as words or dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
     Integer,
     Select,
+    String,
     Text,
-    and_,
+    case,
+    cast,
     column,
     exists,
     func,
     literal_column,
-    or_,
     select,
     table,
     text,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from nonmun.catalog.identifiers import normalize_doi, parse_arxiv_id
 from nonmun.db.bulk import in_list, list_param
@@ -171,9 +173,10 @@ def _plan(session: Session, clauses: list[Clause]) -> _Plan:
     """
     if session.get_bind().dialect.name != "sqlite":
         return _Plan(clauses, clauses)
-    total = session.scalar(select(func.max(search_table.c.id))) or 0
     spread = [_clause_docs(session, c) for c in clauses]
-    common, rare_enough = max(COMMON_SHARE * total, FEW_DOCS), max(RARE_SHARE * total, FEW_DOCS)
+    total = session.scalar(select(func.max(search_table.c.id))) if max(spread) > FEW_DOCS else 0
+    common = max(COMMON_SHARE * (total or 0), FEW_DOCS)
+    rare_enough = max(RARE_SHARE * (total or 0), FEW_DOCS)
     required = [c for c, n in zip(clauses, spread, strict=True) if n <= common] or clauses
     rare = [c for c, n in zip(clauses, spread, strict=True) if n <= rare_enough]
     most = min(n for c, n in zip(clauses, spread, strict=True) if c in required)
@@ -229,6 +232,7 @@ class Candidate(NamedTuple):
     year: int | None
     reviews: int  # how many reviews mention the paper (0 for a review)
     via: int | None = None  # the review through which a paper was found
+    reviewed: tuple[int, ...] = ()  # the papers a review reviews
 
 
 def candidates(
@@ -243,7 +247,7 @@ def candidates(
     matches are scored; a ``broad`` query (more matches than that) also scores its
     title matches the same way, so an older paper named in its title still comes up."""
     if session.get_bind().dialect.name != "sqlite":
-        return _looked_up(session, _postgres_ranked(session, clauses, where, joiner))
+        return _looked_up(session, dict(_postgres_ranked(session, clauses, where, joiner)))
     match = _fts5(clauses, joiner)
     ranked: dict[int, float] = {}
     for form in [match, f"{{title}} : ({match})"] if broad else [match]:
@@ -257,17 +261,32 @@ def _sqlite_ranked(session: Session, match: str, where: SearchFilter) -> list[tu
     filters. FTS5 yields matches newest first and scores only those the LIMIT keeps,
     so the cost is bounded however common the words; without filters it never
     touches search_doc."""
+    if where == SearchFilter(limit=where.limit):
+        query = _unfiltered_ranked()
+    else:
+        joined = _matching().join_from(_fts, search_table, _fts.c.rowid == search_table.c.id)
+        query = _best_of_newest(_filtered(joined, where))
+    rows: list[Any] = list(session.connection().execute(query, {"match": match}))
+    return [(int(i), float(r)) for i, r in rows]
+
+
+def _matching() -> Select[Any]:
     score = -func.bm25(literal_column("search_fts"), TITLE_WEIGHT, 1.0)
-    found = select(_fts.c.rowid.label("id"), score.label("relevance")).where(
-        text("search_fts MATCH :match").bindparams(match=match)
+    return select(_fts.c.rowid.label("id"), score.label("relevance")).where(
+        text("search_fts MATCH :match")
     )
-    if where != SearchFilter(limit=where.limit):
-        doc = search_table.c
-        found = _filtered(found.join_from(_fts, search_table, _fts.c.rowid == doc.id), where)
+
+
+def _best_of_newest(found: Select[Any]) -> Select[Any]:
     newest = found.order_by(_fts.c.rowid.desc()).limit(SCORED).subquery()
     best = select(newest.c.id, newest.c.relevance)
-    rows = session.execute(best.order_by(newest.c.relevance.desc()).limit(CANDIDATES)).all()
-    return [(int(i), float(r)) for i, r in rows]
+    return best.order_by(newest.c.relevance.desc()).limit(CANDIDATES)
+
+
+@cache
+def _unfiltered_ranked() -> Select[Any]:
+    """Built once: building a statement costs about as much as running this one."""
+    return _best_of_newest(_matching())
 
 
 def _postgres_ranked(
@@ -284,23 +303,43 @@ def _postgres_ranked(
 
 
 def _looked_up(
-    session: Session, ranked: dict[int, float] | list[tuple[int, float]]
+    session: Session, ranked: Mapping[int, float], kind: str | None = None
 ) -> list[Candidate]:
-    """The ranked documents with their kind, reference, year and review count, in one
+    """The ranked documents — by document id, or by paper or review id if ``kind`` —
+    with their kind, reference, year, review count and reviewed papers, in one
     query, most relevant first."""
-    scores = dict(ranked)
-    doc, conn = search_table.c, session.connection()
-    reviews = (
-        select(func.count())
-        .where(Mention.paper_id == doc.ref_id, doc.kind == "paper")
+    if not ranked:
+        return []
+    conn = session.connection()
+    query = _lookup_query(conn.dialect.name, kind)
+    rows = conn.execute(query, {"ids": list_param(conn, ranked)}).all()
+    found = []
+    for i, k, ref, year, n, papers in rows:
+        score = ranked[i if kind is None else ref]
+        pids = tuple(int(p) for p in papers.split(",")) if papers else ()
+        found.append(Candidate(str(k), int(ref), score, year, int(n), reviewed=pids))
+    return sorted(found, key=lambda c: -c.relevance)
+
+
+@cache
+def _lookup_query(dialect: str, kind: str | None) -> Select[Any]:
+    doc = search_table.c
+    reviews: Any = select(func.count()).where(Mention.paper_id == doc.ref_id).scalar_subquery()
+    reviewed: Any = (
+        select(func.aggregate_strings(cast(Mention.paper_id, String), ","))
+        .where(
+            Mention.review_id == doc.ref_id,
+            Mention.role == "reviewed",
+            Mention.confidence >= MIN_CONFIDENCE,
+        )
         .scalar_subquery()
     )
-    query = select(doc.id, doc.kind, doc.ref_id, doc.year, reviews)
-    rows = conn.execute(
-        query.where(in_list(conn, doc.id, "ids", Integer)), {"ids": list_param(conn, scores)}
-    ).all()
-    found = [Candidate(str(k), int(r), scores[i], y, int(n)) for i, k, r, y, n in rows]
-    return sorted(found, key=lambda c: -c.relevance)
+    is_paper = doc.kind == "paper"  # each subquery runs only for its kind
+    reviews, reviewed = case((is_paper, reviews), else_=0), case((is_paper, None), else_=reviewed)
+    query = select(doc.id, doc.kind, doc.ref_id, doc.year, reviews, reviewed)
+    if kind is None:
+        return query.where(in_list(dialect, doc.id, "ids", Integer))
+    return query.where(doc.kind == kind, in_list(dialect, doc.ref_id, "ids", Integer))
 
 
 def _fts5(clauses: list[Clause], joiner: str) -> str:
@@ -399,43 +438,24 @@ def _missing(
     if not absent or where != SearchFilter(limit=where.limit):
         return []
     best = max((c.relevance for c in found), default=1.0)
-    doc = search_table.c
-    wanted = [and_(doc.kind == kind, doc.ref_id == ref) for kind, ref in absent]
-    rows = session.execute(select(doc.id, doc.kind).where(or_(*wanted))).all()
-    share = {"paper": 1.0, "review": THROUGH_REVIEW}
-    return _looked_up(session, [(i, best * share[kind]) for i, kind in rows])
+    papers = {ref: best for kind, ref in absent if kind == "paper"}
+    reviews = {ref: best * THROUGH_REVIEW for kind, ref in absent if kind == "review"}
+    return _looked_up(session, papers, "paper") + _looked_up(session, reviews, "review")
 
 
 def _reviewed(session: Session, found: list[Candidate], where: SearchFilter) -> list[Candidate]:
     """The papers that the found reviews review, each as relevant as its best review
     (times ``THROUGH_REVIEW``): a Korean query finds the English paper through its
     Korean review. Unfiltered searches only."""
-    relevance = {c.ref: c.relevance for c in found if c.kind == "review"}
-    if not relevance or where != SearchFilter(limit=where.limit):
+    if where != SearchFilter(limit=where.limit):
         return []
-    conn = session.connection()
-    pairs = conn.execute(
-        select(Mention.review_id, Mention.paper_id).where(
-            in_list(conn, Mention.review_id, "ids", Integer),
-            Mention.role == "reviewed",
-            Mention.confidence >= MIN_CONFIDENCE,
-        ),
-        {"ids": list_param(conn, relevance)},
-    ).all()
-    doc = search_table.c
-    docs = conn.execute(
-        select(doc.ref_id, doc.id).where(
-            doc.kind == "paper", in_list(conn, doc.ref_id, "ids", Integer)
-        ),
-        {"ids": list_param(conn, {pid for _, pid in pairs})},
-    )
-    doc_of = dict(docs.all())
-    best: dict[int, int] = {}  # paper → its most relevant review
-    for rid, pid in pairs:
-        if pid in doc_of and relevance[rid] > relevance.get(best.get(pid, -1), -1.0):
-            best[pid] = rid
-    found = _looked_up(session, {doc_of[p]: THROUGH_REVIEW * relevance[r] for p, r in best.items()})
-    return [c._replace(via=best[c.ref]) for c in found]
+    best: dict[int, Candidate] = {}  # paper → its most relevant review
+    for review in found:
+        for pid in review.reviewed:
+            if pid not in best or review.relevance > best[pid].relevance:
+                best[pid] = review
+    scores = {pid: THROUGH_REVIEW * review.relevance for pid, review in best.items()}
+    return [c._replace(via=best[c.ref].ref) for c in _looked_up(session, scores, "paper")]
 
 
 def _best_of(*groups: list[Candidate]) -> list[Candidate]:
@@ -468,14 +488,8 @@ def _hits(session: Session, ranked: list[Candidate], qterms: set[str]) -> list[H
     conn = session.connection()
     pids = [c.ref for c in ranked if c.kind == "paper"]
     rids = [c.ref for c in ranked if c.kind == "review"]
-    paper_columns = (Paper.id, Paper.title, Paper.year, Paper.abstract, Paper.arxiv_id)
-    papers = {
-        row.id: row
-        for row in conn.execute(
-            select(*paper_columns, Paper.authors).where(in_list(conn, Paper.id, "ids", Integer)),
-            {"ids": list_param(conn, pids)},
-        )
-    }
+    shown = _shown(conn.dialect.name)
+    papers = {r.id: r for r in conn.execute(shown.papers, {"ids": list_param(conn, pids)})}
     vias = [c.via for c in ranked if c.via is not None]
     reviews, people = _reviews_of(conn, rids + vias) if rids or vias else ({}, {})
     hits = []
@@ -507,26 +521,35 @@ def _paper_snippet(paper: Any, found: Candidate, reviews: dict[int, Any], qterms
 
 def _reviews_of(conn: Connection, rids: list[int]) -> tuple[dict[int, Any], dict[int, list[str]]]:
     """What a hit shows of reviews (title, date, body, URL, source), and their authors."""
-    columns = (Review.id, Review.title, Review.published, Review.body, Review.url, Source.name)
-    reviews = {
-        row.id: row
-        for row in conn.execute(
-            select(*columns)
-            .join(Source, Source.id == Review.source_id)
-            .where(in_list(conn, Review.id, "ids", Integer)),
-            {"ids": list_param(conn, rids)},
-        )
-    }
+    shown, ids = _shown(conn.dialect.name), {"ids": list_param(conn, rids)}
+    reviews = {row.id: row for row in conn.execute(shown.reviews, ids)}
     people: dict[int, list[str]] = {rid: [] for rid in rids}
-    for rid, name in conn.execute(
-        select(ReviewAuthor.review_id, Person.name)
-        .join(Person, Person.id == ReviewAuthor.person_id)
-        .where(in_list(conn, ReviewAuthor.review_id, "ids", Integer))
-        .order_by(ReviewAuthor.review_id, ReviewAuthor.position),
-        {"ids": list_param(conn, rids)},
-    ):
+    for rid, name in conn.execute(shown.people, ids):
         people[rid].append(name)
     return reviews, people
+
+
+class _Shown(NamedTuple):
+    papers: Executable
+    reviews: Executable
+    people: Executable
+
+
+@cache
+def _shown(dialect: str) -> _Shown:
+    """The statements that load what hits show, built once per dialect."""
+    paper_columns = (Paper.id, Paper.title, Paper.year, Paper.abstract, Paper.arxiv_id)
+    review_columns = (Review.id, Review.title, Review.published, Review.body, Review.url)
+    return _Shown(
+        select(*paper_columns, Paper.authors).where(in_list(dialect, Paper.id, "ids", Integer)),
+        select(*review_columns, Source.name)
+        .join(Source, Source.id == Review.source_id)
+        .where(in_list(dialect, Review.id, "ids", Integer)),
+        select(ReviewAuthor.review_id, Person.name)
+        .join(Person, Person.id == ReviewAuthor.person_id)
+        .where(in_list(dialect, ReviewAuthor.review_id, "ids", Integer))
+        .order_by(ReviewAuthor.review_id, ReviewAuthor.position),
+    )
 
 
 SNIPPET_SCAN = 20_000  # characters of a long body looked at for a snippet
