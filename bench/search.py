@@ -28,6 +28,10 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nonmun.db.engine import Hub
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 FILES = [
@@ -46,25 +50,17 @@ def main() -> None:
 
     from sqlalchemy import select
 
-    from nonmun.catalog.importer import import_snapshot
-    from nonmun.config import Settings
-    from nonmun.db.engine import open_hub
     from nonmun.db.schema import Paper, Review
-    from nonmun.ingest.importer import import_paths
     from nonmun.search.index import reindex
 
-    hub = open_hub(Settings(hub=args.hub), create=True)
-    for name in FILES:
-        import_snapshot(hub, SHARED / "data" / name)  # a no-op after the first run
-    import_paths(hub, [SHARED / "corpora" / "ml-papers" / "papers"])
-
+    hub = full_hub(args.hub)
     start = time.perf_counter()
     with hub.session() as session:
         docs = reindex(session)
     build = time.perf_counter() - start
     size = _index_bytes(hub)
-    queries = [json.loads(line)["query"] for line in QUERIES.read_text().splitlines()]
-    ours = _latencies(lambda q: _ours(hub, q), queries)
+    asked = queries()
+    ours = latencies(lambda q: run_query(hub, q), asked)
 
     with hub.session() as session:
         texts = [(p.title, p.abstract or "") for p in session.scalars(select(Paper))]
@@ -75,44 +71,63 @@ def main() -> None:
         index = _tantivy_index(folder, texts)
         tantivy_build = time.perf_counter() - start
         tantivy_size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
-        theirs = _latencies(lambda q: _tantivy_search(index, q), queries)
+        theirs = latencies(lambda q: _tantivy_search(index, q), asked)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"documents: {docs:,} (papers and reviews); queries: {len(queries)} x {ROUNDS} rounds")
+    print(f"documents: {docs:,} (papers and reviews); queries: {len(asked)} x {ROUNDS} rounds")
     print(f"{'':<14}{'build s':>10}{'size MB':>10}{'p50 ms':>10}{'p99 ms':>10}")
     for name, b, s, lat in (
         ("nonmun/SQLite", build, size, ours),
         ("tantivy", tantivy_build, tantivy_size, theirs),
     ):
-        print(f"{name:<14}{b:>10.1f}{s / 1e6:>10.0f}{_p(lat, 50):>10.2f}{_p(lat, 99):>10.2f}")
+        print(f"{name:<14}{b:>10.1f}{s / 1e6:>10.0f}{pct(lat, 50):>10.2f}{pct(lat, 99):>10.2f}")
     print(
         f"ratios nonmun/tantivy: build {build / tantivy_build:.1f}x, "
-        f"p50 {_p(ours, 50) / _p(theirs, 50):.1f}x, p99 {_p(ours, 99) / _p(theirs, 99):.1f}x"
+        f"p50 {pct(ours, 50) / pct(theirs, 50):.1f}x, p99 {pct(ours, 99) / pct(theirs, 99):.1f}x"
     )
     print(f"peak memory {peak:,.0f} MB")
 
 
-def _ours(hub: object, query: str) -> None:
+def full_hub(path: Path) -> Hub:
+    """The SQLite hub of the full shared catalog and the ml-papers notes (built once)."""
+    from nonmun.catalog.importer import import_snapshot
+    from nonmun.config import Settings
+    from nonmun.db.engine import open_hub
+    from nonmun.ingest.importer import import_paths
+
+    hub = open_hub(Settings(hub=path), create=True)
+    for name in FILES:
+        import_snapshot(hub, SHARED / "data" / name)  # a no-op after the first run
+    import_paths(hub, [SHARED / "corpora" / "ml-papers" / "papers"])
+    return hub
+
+
+def queries() -> list[str]:
+    return [json.loads(line)["query"] for line in QUERIES.read_text().splitlines()]
+
+
+def run_query(hub: Hub, query: str) -> None:
     from nonmun.errors import InputError
     from nonmun.search.query import search
 
-    with hub.session() as session, contextlib.suppress(InputError):  # type: ignore[attr-defined]
+    with hub.session() as session, contextlib.suppress(InputError):
         search(session, query)
 
 
-def _latencies(run: object, queries: list[str]) -> list[float]:
+def latencies(run: object, texts: list[str]) -> list[float]:
+    """Milliseconds of every query, ``ROUNDS`` times over."""
     times = []
     for _ in range(ROUNDS):
-        for query in queries:
+        for query in texts:
             start = time.perf_counter()
             run(query)  # type: ignore[operator]
             times.append((time.perf_counter() - start) * 1000)
     return times
 
 
-def _p(values: list[float], pct: int) -> float:
+def pct(values: list[float], pct: int) -> float:
     return statistics.quantiles(values, n=100)[pct - 1] if pct < 100 else max(values)
 
 
