@@ -27,6 +27,7 @@ from nonmun.db.bulk import insert_ignore
 from nonmun.db.engine import Hub
 from nonmun.db.schema import checkpoint_table
 from nonmun.errors import InputError
+from nonmun.search.index import count_common_terms
 
 T = TypeVar("T")
 MAX_INVALID_EXAMPLES = 5
@@ -94,6 +95,7 @@ def import_snapshot(
                 progress(position, reader.size)
     with hub.engine.begin() as conn:
         _save_checkpoint(conn, key, path, 0, finished=True)
+        count_common_terms(conn)
     return summary
 
 

@@ -263,6 +263,19 @@ class SearchDoc(Base):
     year: Mapped[int | None] = mapped_column(Integer)
 
 
+class SearchTerm(Base):
+    """How many documents hold a common search term (SQLite; ``nonmun/search/index.py``).
+
+    Only terms in more than ``COMMON_FLOOR`` documents are kept, recounted from FTS5's
+    own statistics after a reindex or a snapshot import: a query reads the counts of
+    all its words in one lookup to choose which to require (``search/query.py``)."""
+
+    __tablename__ = "search_term"
+
+    term: Mapped[str] = mapped_column(Text, primary_key=True)
+    docs: Mapped[int] = mapped_column(Integer)
+
+
 class ImportCheckpoint(Base):
     """How far an import of one file got, so that a rerun resumes after a kill."""
 
@@ -287,6 +300,7 @@ identifier_table = table_of(PaperIdentifier)
 alias_table = table_of(PaperAlias)
 checkpoint_table = table_of(ImportCheckpoint)
 search_table = table_of(SearchDoc)
+search_term_table = table_of(SearchTerm)
 
 
 def include_name(name: str | None, kind: str, parent: object) -> bool:

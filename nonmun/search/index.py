@@ -21,7 +21,14 @@ from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.orm import Session
 
 from nonmun.db.bulk import bulk_insert
-from nonmun.db.schema import Paper, Review, alias_table, paper_table, search_table
+from nonmun.db.schema import (
+    Paper,
+    Review,
+    alias_table,
+    paper_table,
+    search_table,
+    search_term_table,
+)
 from nonmun.linking.index import landmarks
 from nonmun.text.normalize import fold
 from nonmun.text.terms import terms
@@ -124,12 +131,27 @@ def reindex(session: Session, progress: Callable[[int, int], None] | None = None
         if progress:
             progress(done, total)
     _optimize(conn)
+    count_common_terms(conn)
     return done
 
 
 def _optimize(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+
+
+COMMON_FLOOR = 1000  # terms in more documents than this are counted in search_term
+
+
+def count_common_terms(conn: Connection) -> None:
+    """Recount the common terms (SQLite): one pass over FTS5's statistics, about a
+    second for 800k documents. Between recounts the counts are a hint that may lag."""
+    if conn.dialect.name != "sqlite":
+        return
+    conn.execute(delete(search_term_table))
+    conn.exec_driver_sql(
+        f"INSERT INTO search_term SELECT term, doc FROM search_vocab WHERE doc > {COMMON_FLOOR}"
+    )
 
 
 @lru_cache(maxsize=1)

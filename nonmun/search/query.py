@@ -51,6 +51,7 @@ from nonmun.db.schema import (
     ReviewAuthor,
     Source,
     search_table,
+    search_term_table,
 )
 from nonmun.errors import InputError, NotFoundError
 from nonmun.linking.linker import MIN_CONFIDENCE
@@ -127,7 +128,7 @@ def search(session: Session, query: str, where: SearchFilter | None = None) -> l
     plan = _plan(session, clauses)
     named = _named(session, clean)
     found = _tier(session, plan.required, where, "AND", named, plan.broad)
-    if len(found) < where.limit and len(clauses) > 1 and plan.rare:  # then some rare words
+    if len(found) < where.limit and plan.rare:  # then some of the rare words
         seen = {(c.kind, c.ref) for c in found}
         more = _tier(session, plan.rare, where, "OR", named, tier=-2.0)
         found += [c for c in more if (c.kind, c.ref) not in seen]
@@ -159,46 +160,50 @@ class _Plan:
     required ones match so many documents that only a sample is scored."""
 
     required: list[Clause]
-    rare: list[Clause]
+    rare: list[Clause]  # one word each
     broad: bool = False
 
 
 def _plan(session: Session, clauses: list[Clause]) -> _Plan:
     """The clauses every result must match, without words so common that they narrow
-    nothing (unless all are), and the clauses rare enough to search on their own.
+    nothing (unless all are); and, for when too few documents match them all, the
+    single words rare enough to search on their own ("self-attention machine
+    translation" still finds a paper that says only "attention").
 
     Like Lucene's common-terms query: a term in more than 5 % of the documents adds
     little to BM25 and costs a long posting list. SQLite only (FTS5 keeps document
-    counts per term); PostgreSQL uses every clause.
+    counts per term); PostgreSQL requires every clause and falls back on every word.
     """
+    words = sorted({t for clause in clauses for alternative in clause for t in alternative})
+    several = len(clauses) > 1 or any(len(alternative) > 1 for alternative in clauses[0])
     if session.get_bind().dialect.name != "sqlite":
-        return _Plan(clauses, clauses)
-    spread = [_clause_docs(session, c) for c in clauses]
-    total = session.scalar(select(func.max(search_table.c.id))) if max(spread) > FEW_DOCS else 0
+        return _Plan(clauses, [[(t,)] for t in words] if several else [])
+    docs = _term_docs(session, words)
+    spread = [sum(min(docs[t] for t in alt) for alt in clause) for clause in clauses]
+    total = (
+        session.scalar(select(func.max(search_table.c.id))) if max(docs.values()) > FEW_DOCS else 0
+    )
     common = max(COMMON_SHARE * (total or 0), FEW_DOCS)
     rare_enough = max(RARE_SHARE * (total or 0), FEW_DOCS)
     required = [c for c, n in zip(clauses, spread, strict=True) if n <= common] or clauses
-    rare = [c for c, n in zip(clauses, spread, strict=True) if n <= rare_enough]
+    rare: list[Clause] = [[(t,)] for t in words if docs[t] <= rare_enough] if several else []
     most = min(n for c, n in zip(clauses, spread, strict=True) if c in required)
     return _Plan(required, rare, broad=most > SCORED)
 
 
-def _clause_docs(session: Session, clause: Clause) -> int:
-    """At most how many documents match a clause (its alternatives' rarest terms)."""
-    return sum(min(_term_docs(session, t) for t in alternative) for alternative in clause)
+def _term_docs(session: Session, words: list[str]) -> dict[str, int]:
+    """How many documents hold each word, as far as ``search_term`` knows: a word it
+    does not hold is in at most ``index.COMMON_FLOOR`` documents, few enough to count as 0."""
+    conn = session.connection()
+    query = _common_terms_query(conn.dialect.name)
+    found: dict[str, int] = dict(conn.execute(query, {"words": list_param(conn, words)}).all())
+    return {word: int(found.get(word, 0)) for word in words}
 
 
-def _term_docs(session: Session, term: str) -> int:
-    key = (str(session.get_bind().engine.url), term)
-    if key not in _DOC_COUNTS:
-        if len(_DOC_COUNTS) > 100_000:
-            _DOC_COUNTS.clear()
-        query = text("SELECT doc FROM search_vocab WHERE term = :term")
-        _DOC_COUNTS[key] = int(session.scalar(query, {"term": term}) or 0)
-    return _DOC_COUNTS[key]
-
-
-_DOC_COUNTS: dict[tuple[str, str], int] = {}  # a hint for choosing terms; may lag an import
+@cache
+def _common_terms_query(dialect: str) -> Executable:
+    terms_ = search_term_table.c
+    return select(terms_.term, terms_.docs).where(in_list(dialect, terms_.term, "words"))
 
 
 def _require_index(session: Session) -> None:
