@@ -195,3 +195,23 @@ def test_the_shipped_glossary_terms_match_the_glossary() -> None:
     shipped = json.loads(GLOSSARY_TERMS.read_text(encoding="utf-8"))
     assert shipped == [[list(form) for form in as_terms(group)] for group in phrase_groups()]
     assert len(shipped) >= 200
+
+
+def test_indexing_korean_nicknames_does_not_load_the_korean_analyser() -> None:
+    """Well-known papers have Korean nicknames (스쿼드, 알파제로); indexing a catalog must
+    not load Kiwi for them (half a gigabyte), and the nickname must still be found."""
+    import subprocess
+    import sys
+
+    code = (
+        "from nonmun.search.index import _paper_doc\n"
+        "import nonmun.text.terms as t\n"
+        "row = {'id': 1, 'arxiv_id': '1606.05250', 'title': 'SQuAD: 100,000+ Questions',\n"
+        "       'authors': [], 'abstract': None, 'venue': None, 'categories': 'cs.CL', 'year': 2016}\n"
+        "doc = _paper_doc(row, ['스쿼드 데이터셋'])\n"
+        "assert t._kiwi is None, 'Kiwi was loaded'\n"
+        "print(doc['title'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "스쿼드" in done.stdout.split() and "squad" in done.stdout.split()

@@ -31,7 +31,7 @@ from nonmun.db.schema import (
 )
 from nonmun.linking.index import landmarks
 from nonmun.text.normalize import fold
-from nonmun.text.terms import terms
+from nonmun.text.terms import name_terms, terms
 
 BATCH = 2000
 DOC_COLUMNS = ["kind", "ref_id", "title", "body", "language", "year"]
@@ -54,14 +54,14 @@ def index_papers(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
 
 
 def _paper_doc(row: dict[str, Any], aliases: list[str]) -> dict[str, Any]:
-    names = [row["title"], *aliases, *_landmark_names().get(row.get("arxiv_id") or "", ())]
+    nicknames = [*aliases, *_landmark_names().get(row.get("arxiv_id") or "", ())]
     authors = row["authors"] if isinstance(row["authors"], list) else json.loads(row["authors"])
     body = [row.get("abstract") or "", " ".join(authors), row.get("venue") or ""]
     body.append(row.get("categories") or "")
     return {
         "kind": "paper",
         "ref_id": row["id"],
-        "title": " ".join(terms(" ".join(names))),
+        "title": " ".join([*terms(row["title"]), *name_terms(" ".join(nicknames))]),
         "body": " ".join(terms(" ".join(body))),
         "language": None,
         "year": row.get("year"),

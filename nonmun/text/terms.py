@@ -82,6 +82,21 @@ def terms(text: str) -> list[str]:
     return found
 
 
+def name_terms(text: str) -> list[str]:
+    """The terms of short names (nicknames such as "ViT" or "트랜스포머") without the
+    Korean analyser: a name has no particles, so each Hangul run is kept whole. Index
+    papers under their nicknames this way, and importing a catalog never loads Kiwi
+    (half a gigabyte) for the few Korean nicknames of well-known papers."""
+    found = []
+    for word in _WORD.findall(text):
+        found += _HANGUL_RUN.findall(word)
+        found += [t for w in _LATIN.findall(_HANGUL.sub(" ", word)) if (t := latin_term(w))]
+    return found
+
+
+_HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
+
+
 @lru_cache(maxsize=200_000)
 def latin_term(word: str) -> str:
     """A folded, stemmed Latin word; "" for a stop word."""
