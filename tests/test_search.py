@@ -171,6 +171,22 @@ def test_related_papers_with_reasons(demo: Hub) -> None:
     assert all(r.reasons for r in found) and found == sorted(found, key=lambda r: -r.score)
 
 
+def test_related_text_scores_every_match_not_only_the_newest(
+    demo: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Search scores only the newest SCORED matches of a broad query; related papers
+    pick rare words and score them all, so an old similar paper is not missed."""
+    from nonmun.catalog.lookup import find_paper
+    from nonmun.search import query
+    from nonmun.search.related import related_papers
+
+    monkeypatch.setattr(query, "SCORED", 1)
+    with demo.session() as session:
+        found = related_papers(session, find_paper(session, "1406.2661"), limit=10)
+    similar = [r for r in found if any(w.startswith("similar title") for w in r.reasons)]
+    assert len(similar) >= 3
+
+
 def test_recommendations_from_a_few_papers(demo: Hub, hub_env: dict[str, str]) -> None:
     from nonmun.search.recommend import recommend
 

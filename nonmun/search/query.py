@@ -178,7 +178,7 @@ def _plan(session: Session, clauses: list[Clause]) -> _Plan:
     several = len(clauses) > 1 or any(len(alternative) > 1 for alternative in clauses[0])
     if session.get_bind().dialect.name != "sqlite":
         return _Plan(clauses, [[(t,)] for t in words] if several else [])
-    docs = _term_docs(session, words)
+    docs = term_docs(session, words)
     spread = [sum(min(docs[t] for t in alt) for alt in clause) for clause in clauses]
     total = (
         session.scalar(select(func.max(search_table.c.id))) if max(docs.values()) > FEW_DOCS else 0
@@ -191,7 +191,7 @@ def _plan(session: Session, clauses: list[Clause]) -> _Plan:
     return _Plan(required, rare, broad=most > SCORED)
 
 
-def _term_docs(session: Session, words: list[str]) -> dict[str, int]:
+def term_docs(session: Session, words: list[str]) -> dict[str, int]:
     """How many documents hold each word, as far as ``search_term`` knows: a word it
     does not hold is in at most ``index.COMMON_FLOOR`` documents, few enough to count as 0."""
     conn = session.connection()
@@ -246,31 +246,36 @@ def candidates(
     where: SearchFilter,
     joiner: str,
     broad: bool = False,
+    exhaustive: bool = False,
 ) -> list[Candidate]:
     """The documents that match all clauses (``joiner`` "AND") or any (``"OR"``), most
     relevant first; at most ``CANDIDATES``. On SQLite only the newest ``SCORED``
-    matches are scored; a ``broad`` query (more matches than that) also scores its
-    title matches the same way, so an older paper named in its title still comes up."""
+    matches are scored, unless ``exhaustive`` (for callers that chose rare words and
+    can wait); a ``broad`` query (more matches than that) also scores its title
+    matches the same way, so an older paper named in its title still comes up."""
     if session.get_bind().dialect.name != "sqlite":
         return _looked_up(session, dict(_postgres_ranked(session, clauses, where, joiner)))
     match = _fts5(clauses, joiner)
     ranked: dict[int, float] = {}
     for form in [match, f"{{title}} : ({match})"] if broad else [match]:
-        for doc_id, relevance in _sqlite_ranked(session, form, where):
+        for doc_id, relevance in _sqlite_ranked(session, form, where, exhaustive):
             ranked[doc_id] = max(relevance, ranked.get(doc_id, relevance))
     return _looked_up(session, ranked)
 
 
-def _sqlite_ranked(session: Session, match: str, where: SearchFilter) -> list[tuple[int, float]]:
-    """(document id, BM25) of the best of the newest ``SCORED`` matches that pass the
-    filters. FTS5 yields matches newest first and scores only those the LIMIT keeps,
-    so the cost is bounded however common the words; without filters it never
-    touches search_doc."""
-    if where == SearchFilter(limit=where.limit):
+def _sqlite_ranked(
+    session: Session, match: str, where: SearchFilter, exhaustive: bool = False
+) -> list[tuple[int, float]]:
+    """(document id, BM25) of the best of the newest ``SCORED`` matches (of all of
+    them, if ``exhaustive``) that pass the filters. FTS5 yields matches newest first
+    and scores only those the LIMIT keeps, so the cost is bounded however common the
+    words; without filters it never touches search_doc."""
+    if where == SearchFilter(limit=where.limit) and not exhaustive:
         query = _unfiltered_ranked()
     else:
         joined = _matching().join_from(_fts, search_table, _fts.c.rowid == search_table.c.id)
-        query = _best_of_newest(_filtered(joined, where))
+        found = _filtered(joined, where)
+        query = _best(found) if exhaustive else _best_of_newest(found)
     rows: list[Any] = list(session.connection().execute(query, {"match": match}))
     return [(int(i), float(r)) for i, r in rows]
 
@@ -284,8 +289,11 @@ def _matching() -> Select[Any]:
 
 def _best_of_newest(found: Select[Any]) -> Select[Any]:
     newest = found.order_by(_fts.c.rowid.desc()).limit(SCORED).subquery()
-    best = select(newest.c.id, newest.c.relevance)
-    return best.order_by(newest.c.relevance.desc()).limit(CANDIDATES)
+    return _best(select(newest.c.id, newest.c.relevance))
+
+
+def _best(found: Select[Any]) -> Select[Any]:
+    return found.order_by(literal_column("relevance").desc()).limit(CANDIDATES)
 
 
 @cache

@@ -8,6 +8,7 @@ reviews, and papers that share an author.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from nonmun.db.schema import Mention, Paper, search_table
 from nonmun.linking.linker import MIN_CONFIDENCE
-from nonmun.search.query import SearchFilter, candidates
+from nonmun.search.query import COMMON_SHARE, SearchFilter, candidates, term_docs
 from nonmun.text.glossary import Clause
 from nonmun.text.terms import terms
 
@@ -91,12 +92,12 @@ def _similar_text(
     session: Session, paper: Paper, among: frozenset[int] | None = None
 ) -> dict[int, float]:
     """Papers matching any of the paper's most telling words, scaled to the best."""
-    words = terms(paper.title) + terms(paper.abstract or "")
-    telling = [w for w, _ in Counter(w for w in words if len(w) > 3).most_common(TEXT_TERMS)]
+    telling = _telling(session, terms(paper.title) + terms(paper.abstract or ""))
     if not telling:
         return {}
     clauses: list[Clause] = [[(w,)] for w in telling]
-    hits = candidates(session, clauses, SearchFilter(kind="paper", papers=among), "OR")
+    where = SearchFilter(kind="paper", papers=among)
+    hits = candidates(session, clauses, where, "OR", exhaustive=True)
     found = [(c.ref, c.relevance) for c in hits if c.ref != paper.id]
     best = max((s for _, s in found), default=0.0) or 1.0
     return {ref: s / best for ref, s in found[:50]}
@@ -116,12 +117,11 @@ def _similar_reviews(
             search_table.c.kind == "review", search_table.c.ref_id.in_(own)
         )
     ).all()
-    words = " ".join(f"{t} {b}" for t, b in docs).split()
-    telling = [w for w, _ in Counter(w for w in words if len(w) > 3).most_common(TEXT_TERMS)]
+    telling = _telling(session, " ".join(f"{t} {b}" for t, b in docs).split())
     if not telling:
         return {}
     clauses: list[Clause] = [[(w,)] for w in telling]
-    hits = candidates(session, clauses, SearchFilter(kind="review"), "OR")
+    hits = candidates(session, clauses, SearchFilter(kind="review"), "OR", exhaustive=True)
     by_review = {c.ref: c.relevance for c in hits}
     reviewed = session.execute(
         select(Mention.review_id, Mention.paper_id).where(
@@ -139,6 +139,23 @@ def _similar_reviews(
     return {pid: s / best for pid, s in found.items()}
 
 
+def _telling(session: Session, words: list[str]) -> list[str]:
+    """The ``TEXT_TERMS`` words that best tell a text apart (tf-idf, like Lucene's
+    more-like-this): frequent in it, rare in the hub; words in more than
+    ``COMMON_SHARE`` of the documents are left out, so the index has few matches to score."""
+    counts = Counter(w for w in words if len(w) > 3 or (len(w) > 1 and not w.isascii()))
+    if not counts:
+        return []
+    docs = term_docs(session, list(counts))
+    total = session.scalar(select(func.max(search_table.c.id))) or 1
+    weight = {
+        w: n * math.log((total + 1) / (docs[w] + 1))
+        for w, n in counts.items()
+        if docs[w] <= COMMON_SHARE * total
+    }
+    return sorted(weight, key=lambda w: (-weight[w], w))[:TEXT_TERMS]
+
+
 def _shared_authors(session: Session, paper: Paper) -> dict[int, list[str]]:
     """Papers with the same author names (found through the index, then checked)."""
     shared: dict[int, list[str]] = defaultdict(list)
@@ -146,7 +163,7 @@ def _shared_authors(session: Session, paper: Paper) -> dict[int, list[str]]:
         clauses: list[Clause] = [[(w,)] for w in terms(name)]
         if not clauses:
             continue
-        found = candidates(session, clauses, SearchFilter(kind="paper"), "AND")
+        found = candidates(session, clauses, SearchFilter(kind="paper"), "AND", exhaustive=True)
         ids = [c.ref for c in found if c.ref != paper.id]
         for other in session.scalars(select(Paper).where(Paper.id.in_(ids))):
             if name in other.authors:
