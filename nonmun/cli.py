@@ -65,6 +65,8 @@ class _QueryByDefault(typer.core.TyperGroup):
         return super().parse_args(ctx, args)
 
 
+reviews_app = typer.Typer(help="The reviews in the hub: delete.")
+app.add_typer(reviews_app, name="reviews")
 search_app = typer.Typer(
     cls=_QueryByDefault, help="Search papers and reviews (Korean and English)."
 )
@@ -459,6 +461,19 @@ def import_(
         out.print(f"  skipped {reason}")
     if report.skipped and not report.shapes:
         raise typer.Exit(2)
+
+
+@reviews_app.command("delete")
+def reviews_delete(
+    ctx: typer.Context,
+    refs: Annotated[list[str], typer.Argument(metavar="REVIEW…", help="#id or URL.")],
+) -> None:
+    """Delete reviews, with their links to papers and their place in search."""
+    from nonmun.ingest.store import delete_reviews, find_review
+
+    with _hub(ctx) as hub, hub.session() as session:
+        done = delete_reviews(session, [find_review(session, ref) for ref in refs])
+    out.print(f"{done} review(s) deleted")
 
 
 @search_app.command("query")

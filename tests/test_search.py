@@ -101,6 +101,35 @@ def test_the_index_follows_imports_and_reindex_rebuilds_it(hub: Hub, tmp_path: P
         titles(hub, "pruning")
 
 
+def test_deleting_a_review_takes_it_out_of_search(
+    hub: Hub, hub_env: dict[str, str], tmp_path: Path
+) -> None:
+    from nonmun.db.schema import Mention, Review
+
+    import_snapshot(hub, DEMO_CATALOG)
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "2023-05-01-vit.md").write_text(
+        "# ViT 정리\n\nAn Image is Worth 16x16 Words 를 읽었다. 지식 증류도 조금.\n",
+        encoding="utf-8",
+    )
+    import_paths(hub, [folder])
+    with hub.session() as session:
+        rid = session.scalars(select(Review.id).where(Review.title == "ViT 정리")).one()
+        assert session.scalar(select(func.count()).select_from(Mention)) == 1
+    assert "ViT 정리" in titles(hub, "지식 증류")
+    done = run_cli("reviews", "delete", f"#{rid}", "#999999", env=hub_env)
+    assert done.returncode == 3 and "no such review" in done.stderr and "#999999" in done.stderr
+    assert "Traceback" not in done.stderr and "ViT 정리" in titles(hub, "지식 증류")
+    done = run_cli("reviews", "delete", f"#{rid}", env=hub_env)
+    assert done.returncode == 0 and "1 review(s) deleted" in done.stdout
+    assert "ViT 정리" not in titles(hub, "지식 증류", kind="review")
+    with hub.session() as session:
+        assert session.scalar(select(func.count()).select_from(Mention)) == 0
+        docs = select(func.count()).select_from(SearchDoc).where(SearchDoc.kind == "review")
+        assert session.scalar(docs) == 0
+
+
 def test_queries_that_look_like_syntax(demo: Hub) -> None:
     for query in ['"unbalanced', "NEAR(a b)", "-transformer", "title:vit", "*", "a AND OR NOT", "😀 ViT 🤖",
                   "x" * 10_000, "\x00\x1b[31m ViT", "ViT:", "'; DROP TABLE paper; --"]:  # fmt: skip

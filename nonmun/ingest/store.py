@@ -2,7 +2,8 @@
 
 Importing the same record twice leaves the hub unchanged; a record whose
 content changed updates its review in place (keeping its id and mentions'
-history). Every stored review is linked to the papers it names.
+history). Every stored review is linked to the papers it names and indexed for
+search in the same transaction; deleting a review takes it out of both.
 """
 
 from __future__ import annotations
@@ -11,17 +12,18 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import Text, cast, delete, select
 from sqlalchemy.orm import Session
 
 from nonmun.db.schema import Digest, DigestReview, Person, Review, Source
+from nonmun.errors import NotFoundError
 from nonmun.ingest.pages import DigestRecord, PageImport
 from nonmun.ingest.records import ReviewRecord, SourceRef
 from nonmun.linking.index import CatalogIndex
 from nonmun.linking.linker import Linker
 from nonmun.linking.mentions import link_review, restore_mentions
 from nonmun.linking.provisional import hint_from
-from nonmun.search.index import index_reviews
+from nonmun.search.index import index_reviews, unindex
 from nonmun.text.language import detect_language
 from nonmun.text.normalize import fold
 
@@ -192,3 +194,28 @@ def store_digest(
 
 def content_hash_of(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def find_review(session: Session, text: str) -> Review:
+    """The review named by ``text``: its id (``#12`` or ``12``) or one of its URLs."""
+    ref = text.strip()
+    number = ref.removeprefix("#")
+    if number.isdigit():
+        review = session.get(Review, int(number))
+    else:
+        review = session.scalars(select(Review).where(Review.url == ref)).first()
+        if review is None:  # a cross-posted copy's address
+            listed = select(Review).where(cast(Review.urls, Text).contains(ref))
+            review = next((r for r in session.scalars(listed) if ref in r.urls), None)
+    if review is None:
+        raise NotFoundError("no such review in this hub", source=ref)
+    return review
+
+
+def delete_reviews(session: Session, reviews: Iterable[Review]) -> int:
+    """Delete reviews with their mentions, authorship and digest entries, and take them
+    out of the search index; returns how many."""
+    ids = sorted({r.id for r in reviews})
+    unindex(session.connection(), "review", ids)
+    session.execute(delete(Review).where(Review.id.in_(ids)))
+    return len(ids)
