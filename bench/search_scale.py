@@ -8,8 +8,8 @@ copy merges into another. Titles, authors, abstracts and dates are unchanged, so
 every query matches about four times as many documents. The FTS index is merged
 (``optimize``) once after the copies are imported, as ``reindex`` does.
 
-Both hubs answer the query set of tests/data/search-queries.jsonl three times in
-the same run; the figures and their ratio are printed.
+Both hubs answer the query set of tests/data/search-queries.jsonl three times (after
+an untimed warm-up round) in the same run; the figures and their ratio are printed.
 
     .venv/bin/python bench/search_scale.py   # first run builds /tmp/nonmun-bench-search-3m
 """
@@ -56,7 +56,6 @@ def main() -> None:
     asked = queries()
     small_ms = latencies(lambda q: run_query(base, q), asked)
     big_ms = latencies(lambda q: run_query(big, q), asked)
-    small_ms = latencies(lambda q: run_query(base, q), asked)  # the first round warmed up
     print(f"queries: {len(asked)} x 3 rounds on each hub")
     print(f"{'papers':>12}{'p50 ms':>10}{'p99 ms':>10}")
     for papers, ms in zip(sizes, (small_ms, big_ms), strict=True):
