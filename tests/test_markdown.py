@@ -79,3 +79,18 @@ def test_ml_papers_notes(hub: Hub) -> None:
         assert note.published == date(2020, 5, 19)
         assert note.tags == ["transducer"]
         assert note.body.startswith("https://arxiv.org/abs/2005.09319")
+
+
+def test_a_note_of_only_a_link_and_tags_names_no_paper_title(hub: Hub, tmp_path: Path) -> None:
+    from nonmun.db.schema import Paper
+
+    (tmp_path / "200130 T5.md").write_text(
+        " https://arxiv.org/abs/1910.10683\n \n #pretraining #nlp #seq2seq#pretraining\n",
+        encoding="utf-8",
+    )
+    import_paths(hub, [tmp_path])
+    with hub.session() as session:
+        note = session.scalars(select(Review)).one()
+        assert note.title == "T5" and note.tags == ["pretraining", "nlp", "seq2seq"]
+        titles = session.scalars(select(Paper.title)).all()
+        assert not any(t.startswith("#") for t in titles)

@@ -104,8 +104,9 @@ def _title_from(lines: list[str]) -> str | None:
 
 
 def _note_title(lines: list[str]) -> tuple[str | None, tuple[str, ...]]:
-    """The line after a paper note's URL line: the paper's title and its "(Authors)"."""
-    content = [line for line in lines if line]
+    """The line after a paper note's URL line: the paper's title and its "(Authors)";
+    not a line of hashtags (a note may hold only the URL and its tags)."""
+    content = [line for line in lines if line and not _TAGS_LINE.match(line)]
     if len(content) < 2 or not _URL_LINE.match(content[0]):
         return None, ()
     return title_and_authors(content[1])
