@@ -6,8 +6,9 @@ full-text engine finds and scores the candidates: FTS5's BM25 on SQLite (title
 terms weigh more than body terms), ``ts_rank_cd`` over the same weighted terms on
 PostgreSQL. Every word must match; when that finds too little, any word may.
 The best candidates are then ordered as readers expect: relevance first, papers
-that have reviews above those without, recent work as the tie-breaker. An exact
-identifier (an arXiv id or URL, a DOI) goes straight to its paper.
+that have reviews above those without (and the more reviews, the higher), recent
+work as the tie-breaker. An exact identifier (an arXiv id or URL, a DOI) goes
+straight to its paper.
 
 Queries are data, never syntax: FTS operators, quotes, ``*``, ``-``, ``:`` or
 control characters in a query are read as words or dropped.
@@ -15,6 +16,7 @@ control characters in a query are read as words or dropped.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
@@ -63,6 +65,7 @@ from nonmun.text.terms import latin_term, units
 MAX_QUERY_CHARS = 1000
 MAX_QUERY_WORDS = 24
 CANDIDATES = 100
+REVIEWED = 0.15  # a paper with a review ranks above one without; more reviews, more so
 THROUGH_REVIEW = 0.9  # a paper found through its review, relative to the review
 SCORED = 2000  # on SQLite, the newest matches that are scored (BM25 costs ~1 µs a match)
 COMMON_SHARE = 0.05  # a term in more of the documents than this narrows little…
@@ -490,7 +493,7 @@ def _rank(
     for c in found:
         bonus = 0.5 if (c.kind, c.ref) in named else 0.0
         if c.kind == "paper":
-            bonus += 0.15 if c.reviews else 0.0
+            bonus += min(REVIEWED + 0.1 * math.log2(c.reviews), 0.5) if c.reviews else 0.0
             bonus += 0.01 * max(0, (c.year or 1990) - 1990) / 40
         scored.append(c._replace(relevance=c.relevance / best + bonus + tier))
     return sorted(scored, key=lambda c: -c.relevance)
