@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from nonmun.db.schema import Mention, Paper, search_table
 from nonmun.linking.linker import MIN_CONFIDENCE
-from nonmun.search.query import COMMON_SHARE, SearchFilter, candidates, term_docs
+from nonmun.search.query import COMMON_SHARE, Candidate, SearchFilter, candidates, term_docs
 from nonmun.text.glossary import Clause
 from nonmun.text.terms import terms
 
@@ -92,12 +92,8 @@ def _similar_text(
     session: Session, paper: Paper, among: frozenset[int] | None = None
 ) -> dict[int, float]:
     """Papers matching any of the paper's most telling words, scaled to the best."""
-    telling = _telling(session, terms(paper.title) + terms(paper.abstract or ""))
-    if not telling:
-        return {}
-    clauses: list[Clause] = [[(w,)] for w in telling]
-    where = SearchFilter(kind="paper", papers=among)
-    hits = candidates(session, clauses, where, "OR", exhaustive=True)
+    words = terms(paper.title) + terms(paper.abstract or "")
+    hits = _alike(session, words, SearchFilter(kind="paper", papers=among))
     found = [(c.ref, c.relevance) for c in hits if c.ref != paper.id]
     best = max((s for _, s in found), default=0.0) or 1.0
     return {ref: s / best for ref, s in found[:50]}
@@ -117,11 +113,8 @@ def _similar_reviews(
             search_table.c.kind == "review", search_table.c.ref_id.in_(own)
         )
     ).all()
-    telling = _telling(session, " ".join(f"{t} {b}" for t, b in docs).split())
-    if not telling:
-        return {}
-    clauses: list[Clause] = [[(w,)] for w in telling]
-    hits = candidates(session, clauses, SearchFilter(kind="review"), "OR", exhaustive=True)
+    words = " ".join(f"{t} {b}" for t, b in docs).split()
+    hits = _alike(session, words, SearchFilter(kind="review"))
     by_review = {c.ref: c.relevance for c in hits}
     reviewed = session.execute(
         select(Mention.review_id, Mention.paper_id).where(
@@ -137,6 +130,12 @@ def _similar_reviews(
             found[pid] = max(found.get(pid, 0.0), by_review[rid])
     best = max(found.values(), default=0.0) or 1.0
     return {pid: s / best for pid, s in found.items()}
+
+
+def _alike(session: Session, words: list[str], where: SearchFilter) -> list[Candidate]:
+    """The documents that best match any of the telling words of a text (all scored)."""
+    clauses: list[Clause] = [[(w,)] for w in _telling(session, words)]
+    return candidates(session, clauses, where, "OR", exhaustive=True) if clauses else []
 
 
 def _telling(session: Session, words: list[str]) -> list[str]:
