@@ -65,22 +65,48 @@ class ArchiveSummary(StoreSummary):
 
 
 def export_markdown(session: Session, target: Path) -> ArchiveSummary:
-    """Write the whole hub under ``target`` (replacing an earlier export there)."""
-    if target.exists() and any(target.iterdir()) and not (target / MANIFEST).is_file():
-        raise InputError(
-            "not empty and not a nonmun export; choose another folder", source=str(target)
-        )
+    """Write the whole hub under ``target``, replacing only what an earlier export wrote there.
+
+    Other files in ``target`` (a ``.git``, a site's configuration, the hub itself)
+    are never touched.
+    """
+    owned = _previous_export(target)
     summary = ArchiveSummary()
-    with files.building_dir(target) as building:
+    with files.replacing(target, owned) as building:
         keys = _write_catalog(session, building / "catalog.jsonl", summary)
         paths = _write_reviews(session, building, keys, summary)
         _write_digests(session, building, paths, summary)
         sources = [_source_json(s) for s in session.scalars(select(Source).order_by(Source.id))]
         counts = {"papers": summary.papers, "reviews": summary.imported, "digests": summary.digests}
+        written = sorted(
+            p.relative_to(building).as_posix() for p in building.rglob("*") if p.is_file()
+        )
         manifest = {"format": FORMAT, "version": VERSION, "nonmun": __version__}
-        manifest |= {"counts": counts, "sources": sources}
+        manifest |= {"counts": counts, "sources": sources, "files": [MANIFEST, *written]}
         (building / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     return summary
+
+
+def _previous_export(target: Path) -> list[str]:
+    """The files an earlier export wrote in ``target``; refuses a folder of other files."""
+    if not target.is_dir() or not any(target.iterdir()):
+        return []
+    if not is_archive(target):
+        raise InputError(
+            "not empty and not a nonmun export; choose another folder", source=str(target)
+        )
+    listed = _manifest(target / MANIFEST).get("files")
+    if isinstance(listed, list):
+        inside = [str(f) for f in listed if isinstance(f, str) and _is_inside(f)]
+        return inside
+    # An export from before the manifest listed its files: its own kinds of files only.
+    found = [p for folder in ("reviews", "digests") for p in (target / folder).rglob("*.md")]
+    return [MANIFEST, "catalog.jsonl", *(p.relative_to(target).as_posix() for p in found)]
+
+
+def _is_inside(rel: str) -> bool:
+    parts = Path(rel).parts
+    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts
 
 
 def _write_catalog(session: Session, path: Path, summary: ArchiveSummary) -> dict[int, str]:
@@ -216,7 +242,7 @@ def _source_json(source: Source) -> dict[str, Any]:
 
 
 def _write_post(path: Path, meta: dict[str, Any], body: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)  # under the building folder only
     head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
     path.write_text(f"---\n{head}---\n{body}\n", encoding="utf-8")  # read back without it
 
@@ -225,10 +251,16 @@ def _dated(day: date | None, title: str) -> str:
     return f"{day.isoformat() if day else 'undated'}-{slug(title)}"
 
 
-def slug(text: str, limit: int = 60) -> str:
-    """A file name from any text: letters (Hangul too) and digits, joined by hyphens."""
+def slug(text: str, limit: int = 60, max_bytes: int = 120) -> str:
+    """A file name from any text: letters (Hangul too) and digits, joined by hyphens.
+
+    At most ``limit`` characters and ``max_bytes`` bytes of UTF-8 (file systems
+    count bytes: 255 for a name), never cut inside a character.
+    """
     words = re.findall(r"\w+", text.casefold())
-    return "-".join(words)[:limit].strip("-_") or "untitled"
+    name = "-".join(words)[:limit]
+    name = name.encode()[:max_bytes].decode(errors="ignore")
+    return name.strip("-_") or "untitled"
 
 
 # --- import ---------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from nonmun import __version__
+from nonmun import __version__, files
 from nonmun.catalog import bibtex
 from nonmun.catalog.arxiv_api import ArxivClient
 from nonmun.catalog.identifiers import require_arxiv_id
@@ -117,6 +117,20 @@ def _hub(ctx: typer.Context, create: bool = False) -> Iterator[Hub]:
         hub.close()
 
 
+def command_name() -> str:
+    """How to run this nonmun again, as the user can type it (``nonmun`` only if on PATH)."""
+    import os
+    import shutil
+
+    argv0 = sys.argv[0] if sys.argv else "nonmun"
+    if argv0.endswith("__main__.py"):
+        return f"{Path(sys.executable).name} -m nonmun"
+    on_path = shutil.which("nonmun")
+    if on_path and os.path.realpath(on_path) == os.path.realpath(argv0):
+        return "nonmun"
+    return argv0 if "/" in argv0 else str(Path(argv0).resolve())
+
+
 def _json(data: Any) -> None:
     sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
 
@@ -134,13 +148,18 @@ def demo(
     directory: Annotated[Path, typer.Argument(help="Where to build the demo hub.")] = Path(
         "demo-hub"
     ),
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the database of a hub that is there.")
+    ] = False,
 ) -> None:
-    """Build a demo hub from the sample pages and a small catalog (replaces DIRECTORY)."""
+    """Build a demo hub from the sample pages and a small catalog, in a new or empty folder."""
     from nonmun.demo import build_demo
 
     with err.status("building the demo hub…"):
-        target = build_demo(directory, _settings(ctx))
-    out.print(f"demo hub ready in {target}; try: nonmun --hub {directory} overview")
+        replaced = build_demo(directory, _settings(ctx), force=force)
+    if replaced:
+        err.print(f"replaced {replaced} in {directory}")
+    out.print(f"demo hub ready in {directory}; try: {command_name()} --hub {directory} overview")
 
 
 @app.command()
@@ -424,10 +443,8 @@ def papers_export(
             if fmt == "bibtex"
             else orjson.dumps(bibtex.csl_json(papers), option=orjson.OPT_INDENT_2).decode() + "\n"
         )
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
+    files.write_output(output, text)
+    if output is not None and str(output) != "-":
         err.print(f"{len(papers)} paper(s) written to {output}")
 
 

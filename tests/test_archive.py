@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,8 +18,10 @@ from nonmun.config import Settings
 from nonmun.db.engine import Hub, open_hub
 from nonmun.db.schema import Digest, Paper, PaperAlias, PaperIdentifier, Review, Source
 from nonmun.demo import sample_pages
+from nonmun.errors import NonmunError
 from nonmun.ingest.importer import import_paths
-from nonmun.ingest.store import store_page
+from nonmun.ingest.records import ReviewRecord, SourceRef
+from nonmun.ingest.store import delete_reviews, store_page, store_reviews
 from nonmun.text.normalize import fold, title_key
 
 DATA = Path(__file__).parent / "data"
@@ -221,3 +225,80 @@ def test_export_refuses_a_folder_of_other_files(
     done = run_cli("export", "markdown", str(tmp_path / "out"), env=hub_env)
     assert done.returncode == 0 and (tmp_path / "out" / "nonmun.json").is_file()
     assert run_cli("export", "markdown", str(tmp_path / "out"), env=hub_env).returncode == 0
+
+
+def test_export_replaces_only_what_the_last_export_wrote(hub: Hub, tmp_path: Path) -> None:
+    fill(hub, tmp_path)
+    site = tmp_path / "site"
+    with hub.session() as session:
+        export_markdown(session, site)
+    (site / ".git").mkdir()
+    (site / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (site / "_config.yml").write_text("theme: minima\n")
+    (site / "reviews" / "mine.md").write_text("# my own page\n")
+    with hub.session() as session:
+        first = sorted(session.scalars(select(Review)), key=lambda r: r.id)[0]
+        delete_reviews(session, [first])
+    with hub.session() as session:
+        export_markdown(session, site)
+        left = len(session.scalars(select(Review)).all())
+    assert (site / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
+    assert (site / "_config.yml").read_text() == "theme: minima\n"
+    assert (site / "reviews" / "mine.md").is_file()
+    listed = json.loads((site / "nonmun.json").read_text())["files"]
+    assert sorted(listed) == sorted(
+        p.relative_to(site).as_posix() for p in site.rglob("*")
+        if p.is_file() and p.name not in ("HEAD", "_config.yml", "mine.md")
+    )  # fmt: skip
+    exported = [p for p in (site / "reviews").rglob("*.md") if p.name != "mine.md"]
+    assert len(exported) == left  # the deleted review's file went with it
+
+
+def test_export_keeps_a_hub_that_lives_in_the_folder(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run_cli("demo", str(tmp_path / "myhub")).returncode == 0
+    assert (
+        run_cli("--hub", str(tmp_path / "myhub"), "export", "markdown", str(site)).returncode == 0
+    )
+    (tmp_path / "myhub").rename(site / "myhub")
+    for _ in range(2):
+        done = run_cli("--hub", str(site / "myhub"), "export", "markdown", str(site))
+        assert done.returncode == 0, done.stderr
+    assert (site / "myhub" / "nonmun.db").is_file()
+    assert run_cli("--hub", str(site / "myhub"), "overview").returncode == 0
+
+
+def test_long_titles_make_file_names_that_fit(hub: Hub, tmp_path: Path) -> None:
+    source = SourceRef("blog", "blog")
+    title = "𝐀" * 70
+    records = [
+        ReviewRecord(source, external_id=str(n), title=title, body=f"text {n}") for n in range(3)
+    ]
+    with hub.session() as session:
+        store_reviews(session, records)
+        export_markdown(session, tmp_path / "out")
+    names = [p.name for p in (tmp_path / "out").rglob("*.md")]
+    assert len(names) == 3 and all(len(n.encode()) <= 255 for n in names)
+    assert len(slug("한" * 100).encode()) <= 120
+
+
+def test_a_full_disk_leaves_no_half_export(hub: Hub, tmp_path: Path, monkeypatch: Any) -> None:
+    fill(hub, tmp_path)
+    import errno
+
+    import nonmun.archive as archive
+
+    calls = {"n": 0}
+    real = archive._write_post
+
+    def full(path: Path, meta: dict[str, Any], body: str) -> None:
+        calls["n"] += 1
+        if calls["n"] > 5:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, meta, body)
+
+    monkeypatch.setattr(archive, "_write_post", full)
+    with pytest.raises(NonmunError, match="disk full while writing"), hub.session() as session:
+        export_markdown(session, tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out")) == []
+    assert not (tmp_path / "out").exists()

@@ -44,3 +44,51 @@ def test_demo_papers_come_with_nicknames(tmp_path: Path) -> None:
     data = json.loads(shown.stdout)
     assert data["title"].startswith("An Image is Worth 16x16 Words")
     assert "ViT" in data["aliases"]
+
+
+def test_demo_never_deletes_what_it_did_not_write(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "src").mkdir(parents=True)
+    (project / "src" / "main.py").write_text("code\n")
+    (project / ".git").mkdir()
+    done = run_cli("demo", ".", cwd=project)
+    assert done.returncode == 2, done.stderr
+    assert "not empty" in done.stderr and "Traceback" not in done.stderr
+    assert (project / "src" / "main.py").read_text() == "code\n" and (project / ".git").is_dir()
+    done = run_cli("demo", ".", "--force", cwd=project)  # --force never replaces other files
+    assert done.returncode == 2 and (project / "src" / "main.py").is_file()
+    (tmp_path / "file").write_text("x")
+    assert run_cli("demo", str(tmp_path / "file")).returncode == 2
+
+
+def test_demo_replaces_a_real_hub_only_when_forced(tmp_path: Path) -> None:
+    hub = tmp_path / "hub"
+    assert run_cli("demo", str(hub)).returncode == 0
+    assert run_cli("demo", str(hub)).returncode == 0  # an untouched demo hub is rebuilt freely
+    (hub / "nonmun.toml").write_text("import_batch_size = 100\n")  # the hub's settings stay
+    digest = Path(__file__).parent.parent / "nonmun" / "data" / "demo" / "samples"
+    page = digest / "digest-weekly-arxiv.txt"
+    done = run_cli("--hub", str(hub), "import", str(page), "--source", "mine")
+    assert done.returncode == 0, done.stderr
+    refused = run_cli("demo", str(hub))
+    assert refused.returncode == 2, refused.stderr
+    assert (
+        "holds a hub with 91 papers and 68 reviews" in refused.stderr
+        and "--force" in refused.stderr
+    )
+    shown = json.loads(run_cli("--hub", str(hub), "overview", "--json").stdout)
+    assert shown["counts"]["reviews"] == 68  # untouched
+    forced = run_cli("demo", str(hub), "--force")
+    assert (
+        forced.returncode == 0 and "replaced a hub with 91 papers and 68 reviews" in forced.stderr
+    )
+    shown = json.loads(run_cli("--hub", str(hub), "overview", "--json").stdout)
+    assert shown["counts"]["reviews"] == 47
+    assert (hub / "nonmun.toml").is_file()
+
+
+def test_demo_prints_a_command_that_works(tmp_path: Path) -> None:
+    done = run_cli("demo", str(tmp_path / "hub"))
+    hint = done.stdout.split("try: ", 1)[1].strip()
+    assert hint.endswith(f"--hub {tmp_path / 'hub'} overview")
+    assert hint.split(" --hub")[0].endswith("-m nonmun")  # how this test ran it

@@ -14,6 +14,7 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nonmun import files
 from nonmun.db.schema import Paper
 from nonmun.errors import InputError
 from nonmun.files import read_jsonl
@@ -47,16 +48,14 @@ class PaperNames:
 
 
 def link_jsonl(session: Session, source: Path, target: Path) -> int:
-    """Link every text of ``source`` into ``target``; return how many texts."""
+    """Link every text of ``source`` into ``target`` (``-``: standard input and output)."""
     texts = _read_texts(source)
     linker, names = Linker(CatalogIndex.load(session)), PaperNames(session)
     lines = [
         orjson.dumps({"id": ident, "papers": names.describe(linker.link(text))})
         for ident, text in texts
     ]
-    partial = target.with_name(f".{target.name}.partial")
-    partial.write_bytes(b"".join(line + b"\n" for line in lines))
-    partial.replace(target)
+    files.write_output(target, "".join(line.decode() + "\n" for line in lines))
     return len(lines)
 
 
