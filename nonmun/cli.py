@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 import typer
@@ -43,8 +43,24 @@ from nonmun.config import Settings, load_settings
 from nonmun.db.engine import Hub, head_revision, open_hub
 from nonmun.errors import NonmunError, NotFoundError
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
+class _Console(Console):
+    """A console that never prints control characters from the data (a title holding
+    ``ESC ]52;…`` would write the clipboard); rich adds its own styles after this."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        from nonmun.text.normalize import printable
+
+        super().print(*(printable(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+PARTIAL = 6  # exit status of an import that skipped some inputs and imported the rest
+
+out = _Console(highlight=False, soft_wrap=True)
+err = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 app = typer.Typer(
     help="nonmun (논문): a self-hosted hub for machine-learning paper reviews.",
@@ -109,12 +125,29 @@ def _settings(ctx: typer.Context) -> Settings:
 
 
 @contextmanager
-def _hub(ctx: typer.Context, create: bool = False) -> Iterator[Hub]:
-    hub = open_hub(_settings(ctx), create=create)
+def _hub(ctx: typer.Context, write: bool = False) -> Iterator[Hub]:
+    """The hub; a writing command may upgrade an older schema (only `init` creates one)."""
+    hub = open_hub(_settings(ctx), upgrade=write, on_wait=lambda message: err.print(message))
     try:
         yield hub
     finally:
         hub.close()
+
+
+@contextmanager
+def _hub_created(ctx: typer.Context) -> Iterator[Hub]:
+    hub = open_hub(_settings(ctx), create=True, on_wait=lambda message: err.print(message))
+    try:
+        yield hub
+    finally:
+        hub.close()
+
+
+@contextmanager
+def _reading(ctx: typer.Context) -> Iterator[Session]:
+    """A read-only session: it never waits for a writer."""
+    with _hub(ctx) as hub, hub.session(write=False) as session:
+        yield session
 
 
 def command_name() -> str:
@@ -138,7 +171,7 @@ def _json(data: Any) -> None:
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create a hub here (or in --hub), or upgrade its schema to this version."""
-    with _hub(ctx, create=True) as hub:
+    with _hub_created(ctx) as hub:
         out.print(f"hub ready: {hub.settings.url_for_display} (schema {head_revision()})")
 
 
@@ -167,7 +200,7 @@ def overview(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")
     """Print what the hub holds: counts, sources, and every reviewed paper with its reviews."""
     from nonmun.overview import overview as build
 
-    with _hub(ctx) as hub, hub.session() as session:
+    with _reading(ctx) as session:
         view = build(session)
         if as_json:
             _json(view.as_json())
@@ -198,7 +231,7 @@ def papers_import(
 ) -> None:
     """Import papers from an arXiv metadata snapshot or a BibTeX file (idempotent, resumable)."""
     kind = fmt if fmt != "auto" else "bibtex" if file.suffix.lower() == ".bib" else "snapshot"
-    with _hub(ctx, create=True) as hub:
+    with _hub(ctx, write=True) as hub:
         if kind == "bibtex":
             summary = store_records(hub, bibtex.read_bibtex(file), str(file))
         else:
@@ -238,7 +271,7 @@ def _print_summary(summary: ImportSummary) -> None:
         f"{summary.unchanged} unchanged, {summary.invalid} invalid"
     )
     for example in summary.invalid_examples:
-        out.print(f"  skipped {example}")
+        err.print(f"skipped {summary.source}: {example}", markup=False)
 
 
 @papers_app.command("add")
@@ -257,7 +290,7 @@ def papers_add(
     missing = [str(a) for a in wanted if a.id not in found]
     if missing:
         raise NotFoundError("arXiv has no such paper; nothing was added", source=", ".join(missing))
-    with _hub(ctx, create=True) as hub:
+    with _hub(ctx, write=True) as hub:
         summary = store_records(hub, found.values(), "arXiv API")
     _print_summary(summary)
 
@@ -306,7 +339,7 @@ def papers_related(
     """Papers related to one paper, each with its reasons."""
     from nonmun.search.related import related_papers
 
-    with _hub(ctx) as hub, hub.session() as session:
+    with _reading(ctx) as session:
         found = related_papers(session, find_paper(session, ident), limit)
     _print_related(found, as_json)
 
@@ -321,7 +354,7 @@ def papers_recommend(
     """What to read next, given a few papers you liked (with the reasons)."""
     from nonmun.search.recommend import recommend
 
-    with _hub(ctx) as hub, hub.session() as session:
+    with _reading(ctx) as session:
         seeds = [find_paper(session, ident).id for ident in idents]
         found = recommend(session, seeds, limit)
     _print_related(found, as_json)
@@ -343,7 +376,7 @@ def papers_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Show one paper and every review of it."""
-    with _hub(ctx) as hub, hub.session() as session:
+    with _reading(ctx) as session:
         paper = find_paper(session, ident)
         mentions = paper_mentions(session, paper)
         data = paper_dict(paper)
@@ -404,7 +437,7 @@ def papers_list(
     """List papers, newest first, with filters."""
     start, end = parse_years(years)
     flt = PaperFilter(start, end, category, author, alias, limit, offset)
-    with _hub(ctx) as hub, hub.session() as session:
+    with _reading(ctx) as session:
         rows = [paper_dict(p) for p in list_papers(session, flt)]
     if as_json:
         _json(rows)
@@ -435,7 +468,7 @@ def papers_export(
     if fmt not in ("bibtex", "csl-json"):
         raise NonmunError("--format must be bibtex or csl-json", source=fmt)
     start, end = parse_years(years)
-    with _hub(ctx) as hub, hub.session() as session, err.status("exporting…"):
+    with _reading(ctx) as session, err.status("exporting…"):
         papers = list_papers(session, PaperFilter(start, end, category, author, None, limit))
         papers.reverse()
         text = (
@@ -466,7 +499,7 @@ def import_(
     """Import reviews from pages and link them to the hub's papers."""
     from nonmun.ingest.importer import import_paths
 
-    with _hub(ctx, create=True) as hub, err.status("importing…"):
+    with _hub(ctx, write=True) as hub, err.status("importing…"):
         report = import_paths(hub, list(paths), shape=shape, source=source)
     for path, found in report.shapes.items():
         out.print(f"{path}: {found}")
@@ -475,9 +508,9 @@ def import_(
         f"{len(report.skipped)} skipped"
     )
     for reason in report.skipped:
-        out.print(f"  skipped {reason}")
-    if report.skipped and not report.shapes:
-        raise typer.Exit(2)
+        err.print(f"skipped {reason}", markup=False)
+    if report.skipped:
+        raise typer.Exit(PARTIAL if report.shapes else 2)
 
 
 @reviews_app.command("delete")
@@ -515,7 +548,7 @@ def search_query(
         raise NonmunError("--kind must be paper or review", source=kind)
     start, end = parse_years(years)
     where = SearchFilter(start, end, author, tag, category, source, lang, reviewed, kind, limit)
-    with _hub(ctx) as hub, hub.session() as session:
+    with _reading(ctx) as session:
         hits = search(session, " ".join(words), where)
     if as_json:
         _json([h.as_json() for h in hits])
@@ -548,7 +581,7 @@ def export_markdown(
     """The whole hub as Markdown with front matter; `nonmun import DIR` restores it."""
     from nonmun.archive import export_markdown as export
 
-    with _hub(ctx) as hub, hub.session() as session, err.status("exporting…"):
+    with _reading(ctx) as session, err.status("exporting…"):
         summary = export(session, directory)
     out.print(
         f"{summary.papers} papers, {summary.imported} reviews, {summary.digests} digests "
@@ -565,7 +598,7 @@ def link(
     """Link texts to the hub's papers in batch (a stable interface for scripts)."""
     from nonmun.linking.batch import link_jsonl
 
-    with _hub(ctx) as hub, hub.session() as session, err.status("linking…"):
+    with _reading(ctx) as session, err.status("linking…"):
         count = link_jsonl(session, jsonl, out)
     err.print(f"{count} text(s) linked to {out}")
 
@@ -579,7 +612,7 @@ def eval_search(
     """nDCG@10 and Recall@10 of search on labeled queries."""
     from nonmun.search.evaluate import evaluate_search
 
-    with _hub(ctx) as hub, hub.session() as session, err.status("searching…"):
+    with _reading(ctx) as session, err.status("searching…"):
         scores = evaluate_search(session, file)
     out.print(f"{scores.count} queries  nDCG@10 {scores.ndcg:.3f}  Recall@10 {scores.recall:.3f}")
     for name, (ndcg, recall, n) in [*scores.by_type.items(), *scores.by_lang.items()]:
@@ -600,7 +633,7 @@ def eval_links(
     """Precision and recall of the linker for reviewed and mentioned papers."""
     from nonmun.linking.batch import evaluate_file
 
-    with _hub(ctx) as hub, hub.session() as session, err.status("linking the labeled texts…"):
+    with _reading(ctx) as session, err.status("linking the labeled texts…"):
         result = evaluate_file(session, file)
     for role, sc in result.scores.items():
         out.print(

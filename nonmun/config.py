@@ -30,6 +30,8 @@ class Settings:
     arxiv_timeout: float = 30.0
     arxiv_retries: int = 3
     import_batch_size: int = 5000
+    lock_timeout: float = 3600.0  # how long a writer waits for another to finish
+    fetch_deadline: float = 60.0  # the most a URL may take to arrive, whole
 
     @property
     def url(self) -> str:
@@ -78,7 +80,31 @@ def load_settings(hub: Path | None = None, **flags: Any) -> Settings:
         if env is not None and name != "hub":
             values[name] = _coerce(name, env, f"NONMUN_{name.upper()}")
     values.update({k: v for k, v in flags.items() if v is not None})
-    return replace(Settings(), **values)
+    settings = replace(Settings(), **values)
+    _check(settings)
+    return settings
+
+
+_POSITIVE = ("import_batch_size", "arxiv_timeout", "fetch_deadline")
+_NOT_NEGATIVE = ("arxiv_delay", "arxiv_retries", "lock_timeout")
+
+
+def _check(settings: Settings) -> None:
+    """Values that would make nonmun misbehave are errors that name the setting."""
+    for name in (*_POSITIVE, *_NOT_NEGATIVE):
+        value = getattr(settings, name)
+        if value < 0 or (value == 0 and name in _POSITIVE):
+            bound = "greater than 0" if name in _POSITIVE else "0 or more"
+            raise InputError(f"{name} must be {bound}, got {value}", source=_origin(name))
+    if settings.hub.exists() and not settings.hub.is_dir():
+        raise InputError(
+            "not a folder: a hub is a folder that holds nonmun.db", source=str(settings.hub)
+        )
+
+
+def _origin(name: str) -> str:
+    env = f"NONMUN_{name.upper()}"
+    return env if env in os.environ else name
 
 
 def _from_file(path: Path) -> dict[str, Any]:

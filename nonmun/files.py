@@ -180,16 +180,16 @@ def write_output(path: Path | None, text: str) -> None:
 @contextmanager
 def output_file(path: Path) -> Iterator[Any]:
     """A text handle for ``path``; the file appears only when everything was written."""
-    real = Path(os.path.realpath(path))
-    if real.is_dir():
+    if path.is_dir():
         raise InputError("is a folder; give a file name", source=str(path))
-    if real.exists() and not real.is_file():  # /dev/stdout, a FIFO: write straight to it
+    if path.exists() and not path.is_file():  # /dev/stdout, a FIFO: write straight to it
         try:
-            with real.open("w", encoding="utf-8") as handle:
+            with path.open("w", encoding="utf-8") as handle:
                 yield handle
         except OSError as exc:
             raise disk_full(exc, path) from None
         return
+    real = Path(os.path.realpath(path))  # a symlink's target is replaced, not the link
     if not real.parent.is_dir():
         raise InputError(f"no such folder: {real.parent}", source=str(path))
     partial = real.with_name(f".{real.name}.partial")

@@ -66,12 +66,12 @@ def run_cli(
     *args: str, env: dict[str, str] | None = None, **kw: Any
 ) -> subprocess.CompletedProcess[str]:
     """Run ``nonmun`` as a user would, in a fresh process."""
+    kw.setdefault("timeout", 300)
     return subprocess.run(
         [sys.executable, "-m", "nonmun", *args],
         capture_output=True,
         text=True,
         env=env,
-        timeout=300,
         check=False,
         **kw,
     )

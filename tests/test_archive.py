@@ -207,7 +207,7 @@ def test_a_bad_file_is_skipped_and_a_bad_catalog_changes_nothing(hub: Hub, tmp_p
     catalog.write_text(good, encoding="utf-8")
     report = import_paths(empty, [tmp_path / "export"])
     assert report.skipped == [
-        f"{post}:2: invalid YAML front matter: did not find expected ',' or ']'"
+        f"{post}:2: invalid YAML front matter: expected ',' or ']', but got '<stream end>'"
     ]
     assert report.imported > 10
     empty.close()

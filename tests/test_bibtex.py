@@ -98,6 +98,10 @@ def test_import_export_round_trip(hub: Hub, hub_env: dict[str, str], tmp_path: P
     env = {**hub_env, "NONMUN_HUB": str(again)}
     env.pop("NONMUN_DATABASE_URL", None)
     (tmp_path / "out.bib").write_text(exported.stdout, encoding="utf-8")
+    refused = run_cli("papers", "import", str(tmp_path / "out.bib"), env=env)
+    assert refused.returncode == 3 and "run `nonmun init`" in refused.stderr  # a typo makes no hub
+    assert not again.exists()
+    assert run_cli("init", env=env).returncode == 0
     assert run_cli("papers", "import", str(tmp_path / "out.bib"), env=env).returncode == 0
     reexported = run_cli("papers", "export", "--format", "bibtex", env=env)
     assert reexported.stdout == exported.stdout

@@ -133,4 +133,4 @@ def test_user_errors_never_show_a_traceback(
     skipped = run_cli("papers", "import", "--skip-invalid", str(bad_json), env=hub_env)
     assert skipped.returncode == 0
     assert "1 new, 0 updated, 0 unchanged, 1 invalid" in skipped.stdout
-    assert "skipped line 2: invalid JSON" in skipped.stdout
+    assert "line 2: invalid JSON" in skipped.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from nonmun.db.engine import Hub
 from nonmun.db.schema import Review
+from nonmun.ingest.fetch import Fetcher
 from nonmun.ingest.importer import import_paths
 
 DATA = Path(__file__).parent / "data"
@@ -33,6 +35,17 @@ def site() -> Iterator[str]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if self.path == "/slow":  # a byte a second, for ever
+                self.send_response(200)
+                self.end_headers()
+                try:
+                    for _ in range(60):
+                        self.wfile.write(b"<")
+                        self.wfile.flush()
+                        time.sleep(1)
+                except OSError:  # the client gave up, as it should
+                    pass
+                return
             body = routes.get(self.path)
             self.send_response(200 if body is not None else 404)
             self.end_headers()
@@ -46,6 +59,11 @@ def site() -> Iterator[str]:
     routes.update({
         "/feed.xml": FEED,
         "/list.opml": OPML.replace(b"{base}", base.encode()),
+        "/me.opml": b'<?xml version="1.0"?><opml version="1.0"><body><outline xmlUrl="%s/me.opml"/>'
+        b'<outline xmlUrl="%s/again.opml"/></body></opml>' % (base.encode(), base.encode()),
+        "/again.opml": b'<opml version="1.0"><body><outline xmlUrl="%s/me.opml"/></body></opml>' % base.encode(),
+        "/local.opml": b'<opml version="1.0"><body><outline xmlUrl="%s"/><outline xmlUrl="file://%s"/>'
+        b"</body></opml>" % (str(DATA / "ml-papers").encode(), str(DATA / "ml-papers").encode()),
         "/post": (DATA / "html" / "jekyll-minima.html").read_bytes(),
         "/digest.txt": (Path(__file__).parents[1] / "nonmun/data/demo/samples/digest-weekly-arxiv.txt").read_bytes(),
     })  # fmt: skip
@@ -79,3 +97,31 @@ def test_opml_with_entities_is_refused(hub: Hub, tmp_path: Path) -> None:
     )
     report = import_paths(hub, [bomb])
     assert report.skipped == [f"{bomb}: OPML with a DOCTYPE or entities is refused"]
+
+
+def test_a_slow_server_meets_the_deadline(hub: Hub, site: str) -> None:
+    started = time.monotonic()
+    report = import_paths(hub, [f"{site}/slow"], fetcher=Fetcher(timeout=5, deadline=2))
+    assert time.monotonic() - started < 10
+    assert report.skipped == [f"{site}/slow: took longer than 2 s; gave up"]
+
+
+def test_an_opml_that_lists_itself_is_followed_once(hub: Hub, site: str) -> None:
+    report = import_paths(hub, [f"{site}/me.opml"])
+    assert report.shapes == {
+        f"{site}/me.opml": "OPML (2 feeds)",
+        f"{site}/again.opml": "OPML (1 feeds)",
+    }
+    assert report.skipped == []
+
+
+def test_an_opml_never_makes_nonmun_read_local_files(hub: Hub, site: str) -> None:
+    report = import_paths(hub, [f"{site}/local.opml"])
+    assert report.imported == 0
+    assert len(report.skipped) == 2
+    assert all("an OPML entry must be an http(s) URL" in s for s in report.skipped)
+
+
+def test_an_invalid_url_is_one_skip(hub: Hub) -> None:
+    report = import_paths(hub, ["http://[::1", "https://exa mple.com/x"])
+    assert len(report.skipped) == 2 and report.skipped[0].startswith("http://[::1: ")

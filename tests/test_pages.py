@@ -163,13 +163,13 @@ def test_huge_page_is_refused(hub: Hub, tmp_path: Path) -> None:
     huge = tmp_path / "huge.txt"
     huge.write_text(OWN_LISTING + "x" * (50 << 20))
     report = import_paths(hub, [huge])
-    assert report.imported == 0 and report.skipped == [f"{huge}: too large for a page (50 MB)"]
+    assert report.imported == 0 and report.skipped == [f"{huge}: too large (50 MB; at most 20 MB)"]
 
 
-def test_unreachable_url_is_one_clear_skip(hub_env: dict[str, str]) -> None:
+def test_unreachable_url_is_one_clear_skip(hub: Hub, hub_env: dict[str, str]) -> None:
     done = run_cli("import", "http://127.0.0.1:9/feed.xml", env=hub_env)
     assert done.returncode == 2
-    assert "skipped http://127.0.0.1:9/feed.xml: cannot fetch (ConnectError)" in done.stdout
+    assert "skipped http://127.0.0.1:9/feed.xml: cannot fetch (ConnectError)" in done.stderr
 
 
 def test_euc_kr_page(hub: Hub, tmp_path: Path) -> None:

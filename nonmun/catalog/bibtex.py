@@ -87,7 +87,7 @@ def entry_record(entry: Entry) -> PaperRecord:
         authors=_names(fields.get("author")),
         arxiv_id=arxiv,
         doi=doi,
-        year=int(year) if year.isdigit() else None,
+        year=int(year) if year.isascii() and year.isdigit() and len(year) <= 4 else None,
         venue=None if _NOT_VENUES.match(venue) else venue or None,
         abstract=get("abstract") or None,
         categories=tuple(get("primaryclass").split()),

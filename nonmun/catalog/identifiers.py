@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nonmun.errors import InputError
+from nonmun.errors import InputError, NotFoundError
 
 _NEW_ID = re.compile(r"(?P<yymm>\d{4})\.(?P<num>\d{4,5})(?P<version>v\d+)?")
 _OLD_ID = re.compile(
@@ -118,11 +118,22 @@ def parse_paper_ref(text: str) -> PaperRef:
         return PaperRef(doi=doi)
     own = re.fullmatch(r"(?:#|id:)(\d+)", raw)
     if own:
-        return PaperRef(paper_id=int(own.group(1)))
+        return PaperRef(paper_id=row_id(own.group(1), text))
     other = re.fullmatch(r"([a-z][a-z0-9-]{1,30}):(\S+)", raw)
     if other:
         return PaperRef(scheme=other.group(1), value=other.group(2))
     raise InputError("not an arXiv id, DOI or known identifier", source=repr(text))
+
+
+MAX_ROW_ID = 2**63 - 1  # the largest id a database row can have
+
+
+def row_id(digits: str, text: str) -> int:
+    """A row id written by a user (``#12``); a number no row can have is "not found"."""
+    number = int(digits)
+    if number > MAX_ROW_ID:
+        raise NotFoundError("no such id in this hub", source=text.strip())
+    return number
 
 
 def require_arxiv_id(text: str) -> ArxivId:

@@ -62,7 +62,7 @@ class ImportSummary:
 def store_records(hub: Hub, records: Iterable[PaperRecord], source: str) -> ImportSummary:
     """Store ``records`` in one transaction (for small inputs: BibTeX, the arXiv API)."""
     summary = ImportSummary(source)
-    with hub.engine.begin() as conn:
+    with hub.connection() as conn:
         writer = CatalogWriter(conn)
         for chunk in _chunks(records, hub.settings.import_batch_size):
             summary.count(writer.write(chunk), keep_ids=True)
@@ -87,13 +87,13 @@ def import_snapshot(
     with gc_relaxed():
         for batch, position in batches:
             rows = _valid_rows(batch, summary, skip_invalid)
-            with hub.engine.begin() as conn:
+            with hub.connection() as conn:
                 if rows:
                     summary.count(CatalogWriter(conn).write_rows(rows), keep_ids=False)
                 _save_checkpoint(conn, key, path, batch[-1][0], finished=False)
             if progress:
                 progress(position, reader.size)
-    with hub.engine.begin() as conn:
+    with hub.connection() as conn:
         _save_checkpoint(conn, key, path, 0, finished=True)
         count_common_terms(conn)
     return summary
@@ -164,7 +164,7 @@ def _fingerprint(path: Path) -> str:
 
 def _resume_line(hub: Hub, key: str) -> int:
     table = checkpoint_table
-    with hub.engine.connect() as conn:
+    with hub.connection(write=False) as conn:
         row = conn.execute(select(table.c.line, table.c.finished).where(table.c.key == key)).first()
     return 0 if row is None or row.finished else int(row.line)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,14 +58,11 @@ def parse_years(text: str | None) -> tuple[int | None, int | None]:
     """``"2019"``, ``"2019:2021"``, ``"2019:"`` or ``":2021"`` as a (from, to) pair."""
     if not text:
         return None, None
-    low, sep, high = text.partition(":")
-    try:
-        start = int(low) if low else None
-        end = int(high) if high else None if sep else start
-    except ValueError:
-        raise InputError(
-            "years must look like 2019, 2019:2021, 2019: or :2021", source=text
-        ) from None
+    low, sep, high = text.strip().partition(":")
+    if not all(re.fullmatch(r"\d{1,4}", part) for part in (low, high) if part) or text == ":":
+        raise InputError("years must look like 2019, 2019:2021, 2019: or :2021", source=text)
+    start = int(low) if low else None
+    end = int(high) if high else None if sep else start
     return start, end
 
 

@@ -29,7 +29,7 @@ from nonmun.catalog.records import PaperRecord
 from nonmun.db.bulk import bulk_insert, in_list, insert_ignore, list_param
 from nonmun.db.schema import alias_table, identifier_table, paper_table
 from nonmun.search.index import index_papers
-from nonmun.text.normalize import fold, surname_key, title_key
+from nonmun.text.normalize import clean_value, fold, surname_key, title_key
 
 Outcome = Literal["new", "updated", "unchanged"]
 Row = dict[str, Any]
@@ -68,6 +68,20 @@ def record_row(rec: PaperRecord) -> Row:
         "_other_ids": [list(pair) for pair in rec.other_ids],
         "_aliases": [(alias, "catalog") for alias in rec.aliases],
     }
+
+
+def _bounded(row: Row) -> Row:
+    """Values that fit their columns on every database (PostgreSQL enforces lengths,
+    SQLite does not): a DOI, identifier or alias too long to be one is dropped."""
+    if row.get("doi") and len(row["doi"]) > 255:
+        row["doi"] = None
+    row["_dois"] = [d for d in row.get("_dois", ()) if len(d) <= 255]
+    row["_other_ids"] = [
+        [s, v] for s, v in row.get("_other_ids", ()) if len(s) <= 40 and len(v) <= 255
+    ]
+    row["_aliases"] = [(a, o) for a, o in row.get("_aliases", ()) if len(a) <= 200]
+    row["author_key"] = row.get("author_key", "")[:120]
+    return row
 
 
 def merge_rows(old: Row, new: Row) -> Row:
@@ -184,6 +198,7 @@ class CatalogWriter:
 
     def write_rows(self, rows: Sequence[Row]) -> list[tuple[Outcome, int]]:
         """Store rows made by ``record_row`` (the form a parsing process sends)."""
+        rows = [_bounded(clean_value(row)) for row in rows]
         batch = self._load(rows)
         touched: list[tuple[Row, Outcome]] = []
         for new in rows:

@@ -25,6 +25,8 @@ from nonmun.errors import InputError
 from nonmun.text.normalize import collapse
 
 BLOCK_SIZE = 1 << 18
+MAX_TITLE = 2000  # characters; arXiv's longest titles are a few hundred
+MAX_LINE_BYTES = 4 << 20  # an arXiv record is a few KB; a longer line is not one
 _Block = tuple[list[bytes], int]  # whole lines, and how far into the raw file they reach
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
 
@@ -58,24 +60,33 @@ class SnapshotReader:
         return self._position
 
     def _chunks(self) -> Iterator[bytes]:
-        """Decompressed chunks of the file: one C call per megabyte read, so the GIL is free."""
+        """Decompressed chunks of the file, each at most ``BLOCK_SIZE * 4`` bytes (so a
+        compression bomb never sits in memory whole); a truncated stream is an error."""
         magic = self._raw.read(6)
         self._raw.seek(0)
         make: Callable[[], Any] | None = None
         if magic.startswith(b"\x1f\x8b"):
-            make = lambda: zlib.decompressobj(wbits=47)  # noqa: E731 - gzip header, any member
+            make = _GzipStream
         elif magic.startswith(b"\xfd7zXZ\x00"):
-            make = lzma.LZMADecompressor
-        decompressor = make() if make else None
-        while data := self._raw.read(BLOCK_SIZE):
-            while decompressor is not None and data:
-                chunk = decompressor.decompress(data)
-                data = decompressor.unused_data  # the next gzip member or xz stream, if any
-                if data and decompressor.eof and make:
-                    decompressor = make()
-                yield chunk
-            if decompressor is None:
+            make = _XzStream
+        if make is None:
+            while data := self._raw.read(BLOCK_SIZE):
                 yield data
+            return
+        stream, pending = make(), b""
+        while pending or (pending := self._raw.read(BLOCK_SIZE)):
+            if stream.eof:  # the next gzip member or xz stream
+                stream = make()
+            yield stream.feed(pending)
+            while (more := stream.more()) is not None:
+                yield more
+            pending = stream.leftover()
+        if not stream.eof:
+            raise InputError(
+                "the compressed file is truncated (it ends before its end-of-stream mark); "
+                "download it again",
+                source=str(self.path),
+            )
 
     def lines(self) -> Iterator[tuple[int, bytes]]:
         """Yield ``(line number, raw line)`` after line ``start``, skipping blank lines.
@@ -93,11 +104,19 @@ class SnapshotReader:
 
     def _blocks(self) -> Iterator[_Block]:
         rest = b""
+        number = 0
         try:
             with self._raw:
                 for chunk in self._chunks():
                     lines = (rest + chunk).split(b"\n")
                     rest = lines.pop()
+                    number += len(lines)
+                    if len(rest) > MAX_LINE_BYTES or any(len(x) > MAX_LINE_BYTES for x in lines):
+                        raise InputError(
+                            f"a line longer than {MAX_LINE_BYTES >> 20} MB: not a snapshot",
+                            source=str(self.path),
+                            line=number + 1,
+                        )
                     yield lines, self._raw.tell()
                 yield ([rest] if rest else []), self.size
         except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
@@ -113,6 +132,53 @@ class SnapshotReader:
                 yield Parsed(number, None, str(exc))
 
 
+class _XzStream:
+    """An xz stream fed in pieces, giving out at most ``BLOCK_SIZE * 4`` bytes at a time."""
+
+    def __init__(self) -> None:
+        self._d = lzma.LZMADecompressor()
+
+    @property
+    def eof(self) -> bool:
+        return bool(self._d.eof)
+
+    def feed(self, data: bytes) -> bytes:
+        """Decompress from ``data`` (what ``more`` has not given out yet stays inside)."""
+        return bytes(self._d.decompress(data, max_length=BLOCK_SIZE * 4))
+
+    def leftover(self) -> bytes:
+        """Input after the end of this stream: the start of the next one."""
+        return bytes(self._d.unused_data) if self._d.eof else b""
+
+    def more(self) -> bytes | None:
+        """Output still held back from the last input, or ``None``."""
+        if self._d.eof or self._d.needs_input:
+            return None
+        return self._d.decompress(b"", max_length=BLOCK_SIZE * 4)
+
+
+class _GzipStream:
+    """A gzip member fed in pieces, giving out at most ``BLOCK_SIZE * 4`` bytes at a time."""
+
+    def __init__(self) -> None:
+        self._d = zlib.decompressobj(wbits=47)  # a gzip header, any member
+
+    @property
+    def eof(self) -> bool:
+        return bool(self._d.eof)
+
+    def feed(self, data: bytes) -> bytes:
+        return self._d.decompress(data, BLOCK_SIZE * 4)
+
+    def leftover(self) -> bytes:
+        return self._d.unused_data if self._d.eof else b""
+
+    def more(self) -> bytes | None:
+        if self._d.eof or not self._d.unconsumed_tail:
+            return None
+        return self._d.decompress(self._d.unconsumed_tail, BLOCK_SIZE * 4)
+
+
 def parse_record(data: Any) -> PaperRecord:
     """Turn one decoded snapshot object into a ``PaperRecord``; ``ValueError`` if invalid."""
     if not isinstance(data, dict):
@@ -123,6 +189,8 @@ def parse_record(data: Any) -> PaperRecord:
     title = collapse(_text(data, "title"))
     if not title:
         raise ValueError(f"record {arxiv.id} has no title")
+    if len(title) > MAX_TITLE:
+        raise ValueError(f"record {arxiv.id}: a title of {len(title)} characters is not a title")
     versions = _versions(data.get("versions"))
     published = versions[0].submitted if versions else None
     updated = _iso_date(data.get("update_date")) or (versions[-1].submitted if versions else None)

@@ -38,6 +38,16 @@ def feed_urls(raw: bytes, origin: str) -> list[str]:
     return list(dict.fromkeys(u for u in urls if u))
 
 
+def web_feeds(urls: list[str]) -> tuple[list[str], list[str]]:
+    """The http(s) feeds of an OPML list, and the entries refused (an OPML never names
+    local files: a list fetched from the web must not make nonmun read this machine)."""
+    lowered = [u.lower() for u in urls]
+    ok = [
+        u for u, low in zip(urls, lowered, strict=True) if low.startswith(("http://", "https://"))
+    ]
+    return ok, [u for u in urls if u not in ok]
+
+
 def looks_like_feed(raw: bytes) -> bool:
     head = raw[:4096].lower()
     return any(mark in head for mark in _FEED_MARKS)
@@ -46,18 +56,32 @@ def looks_like_feed(raw: bytes) -> bool:
 def read_feed(raw: bytes, origin: str, source: str | None = None) -> list[ReviewRecord]:
     """Every entry of the feed in ``raw`` (``origin`` names it in errors)."""
     parsed = feedparser.parse(raw.lstrip())
-    if not parsed.get("version") and not parsed.entries:
-        reason = parsed.get("bozo_exception") or "no RSS or Atom feed found"
-        raise InputError(f"not a feed: {reason}", source=origin)
+    if not parsed.entries:
+        if parsed.get("bozo") and parsed.get("bozo_exception") is not None:
+            reason = " ".join(str(parsed["bozo_exception"]).split())
+            raise InputError(f"not a feed: not well-formed XML ({reason})", source=origin)
+        what = "a feed with no entries" if parsed.get("version") else "no RSS or Atom feed found"
+        raise InputError(f"not a feed with entries: {what}", source=origin)
     feed = parsed.feed
     kind = "atom" if str(parsed.get("version", "")).startswith("atom") else "rss"
     ref = SourceRef(source or feed.get("title") or origin, kind, feed.get("link") or None)
+    language = feed_language(feed.get("language"))
     return [
-        _entry(entry, ref) for entry in parsed.entries if entry.get("title") or entry.get("link")
+        _entry(entry, ref, language)
+        for entry in parsed.entries
+        if entry.get("title") or entry.get("link")
     ]
 
 
-def _entry(entry: Any, source: SourceRef) -> ReviewRecord:
+def feed_language(value: Any) -> str | None:
+    """``zh-cn`` → ``zh``, ``ko-KR`` → ``ko``: the language part of a feed's language tag."""
+    if not isinstance(value, str):
+        return None
+    code = value.strip().lower().replace("_", "-").split("-")[0]
+    return code if code.isalpha() and 2 <= len(code) <= 3 else None
+
+
+def _entry(entry: Any, source: SourceRef, language: str | None = None) -> ReviewRecord:
     html = (
         entry["content"][0].get("value", "") if entry.get("content") else entry.get("summary", "")
     )
@@ -73,4 +97,5 @@ def _entry(entry: Any, source: SourceRef) -> ReviewRecord:
         url=entry.get("link") or None,
         authors=tuple(authors),
         tags=tuple(t["term"] for t in entry.get("tags", []) if t.get("term")),
+        language=language,
     )

@@ -17,10 +17,10 @@ from nonmun import files
 from nonmun.archive import import_archive, is_archive
 from nonmun.db.engine import Hub
 from nonmun.errors import InputError, NetworkError
-from nonmun.ingest.feeds import feed_urls, is_opml, looks_like_feed, read_feed
+from nonmun.ingest.feeds import feed_urls, is_opml, looks_like_feed, read_feed, web_feeds
 from nonmun.ingest.fetch import Fetcher, is_url
 from nonmun.ingest.html import frame_url, looks_like_html, read_html
-from nonmun.ingest.markdown import markdown_files, read_markdown
+from nonmun.ingest.markdown import SUFFIXES, markdown_files, read_markdown
 from nonmun.ingest.pages import SHAPES, parse_page
 from nonmun.ingest.records import ReviewRecord, SourceRef
 from nonmun.ingest.store import StoreSummary, store_page, store_reviews
@@ -28,6 +28,7 @@ from nonmun.linking.index import CatalogIndex
 from nonmun.linking.linker import Linker
 
 MAX_PAGE_BYTES = 20 << 20
+MAX_OPML_DEPTH = 2  # an OPML may list OPML lists, once
 SOURCE_KINDS = {
     "listing": "blog",
     "category": "blog",
@@ -55,7 +56,7 @@ def import_paths(
     """Import every path or URL; a failing one is skipped with its reason, the rest go on."""
     if shape is not None and shape not in SHAPES:
         raise InputError(f"--as must be one of {', '.join(SHAPES)}", source=shape)
-    job = _Job(hub, shape, source, fetcher or Fetcher())
+    job = _Job(hub, shape, source, fetcher or Fetcher(deadline=hub.settings.fetch_deadline))
     try:
         for item in paths:
             job.run(item)
@@ -70,30 +71,43 @@ class _Job:
     def __init__(self, hub: Hub, shape: str | None, source: str | None, fetcher: Fetcher):
         self.hub, self.shape, self.source, self.fetcher = hub, shape, source, fetcher
         self.report = ImportReport()
+        self.seen: set[str] = set()
         self._linker: Linker | None = None
 
     @property
     def linker(self) -> Linker:
         if self._linker is None:
-            with self.hub.session() as session:
+            with self.hub.session(write=False) as session:
                 self._linker = Linker(CatalogIndex.load(session))
         return self._linker
 
-    def run(self, item: Path | str) -> None:
+    def run(self, item: Path | str, depth: int = 0) -> None:
         name = str(item)
-        if not is_url(name) and Path(name).is_dir():
-            if is_archive(Path(name)):
-                self._restore(Path(name))
-            else:
-                _import_folder(self.hub, Path(name), self.source, self.report, self.linker)
-            return
+        if name in self.seen:
+            return  # an OPML that lists itself, or a feed named twice: followed once
+        self.seen.add(name)
         try:
-            raw = self.fetcher.get(name) if is_url(name) else read_page(Path(name))
-            self._store(raw, name)
+            if not is_url(name) and Path(name).is_dir():
+                self._folder(Path(name))
+            elif not is_url(name) and Path(name).suffix.lower() in SUFFIXES:
+                self._markdown_file(Path(name))
+            else:
+                raw = self.fetcher.get(name) if is_url(name) else read_page(Path(name))
+                self._store(raw, name, depth)
         except (InputError, NetworkError) as exc:
-            self.report.skipped.append(f"{name}: {exc.message}")
-        except ValueError as exc:
-            self.report.skipped.append(f"{name}: {exc}")
+            self.report.skipped.append(f"{exc.where() or f'{name}: '}{exc.message}")
+
+    def _folder(self, folder: Path) -> None:
+        if is_archive(folder):
+            self._restore(folder)
+        else:
+            _import_folder(self.hub, folder, self.source, self.report, self.linker)
+
+    def _markdown_file(self, path: Path) -> None:
+        """One Markdown post, as one file of its folder (importing the folder later agrees)."""
+        folder = path.resolve().parent
+        ref = SourceRef(self.source or folder.name, "markdown-dir", str(folder))
+        self._save([read_markdown(path.resolve(), folder, ref)], str(path), "markdown post")
 
     def _restore(self, folder: Path) -> None:
         """A nonmun export: papers, reviews and digests, in one transaction."""
@@ -109,12 +123,9 @@ class _Job:
             f"nonmun export ({restored.papers} papers, {restored.digests} digests)"
         )
 
-    def _store(self, raw: bytes, name: str) -> None:
+    def _store(self, raw: bytes, name: str, depth: int) -> None:
         if self.shape is None and is_opml(raw):
-            feeds = feed_urls(raw, name)
-            self.report.shapes[name] = f"OPML ({len(feeds)} feeds)"
-            for url in feeds:
-                self.run(url)
+            self._opml(raw, name, depth)
             return
         if self.shape is None and looks_like_feed(raw):
             self._save(read_feed(raw, name, self.source), name, "feed")
@@ -133,6 +144,18 @@ class _Job:
         with self.hub.session() as session:
             self.report.add(store_page(session, page, self.linker))
         self.report.shapes[name] = page.shape
+
+    def _opml(self, raw: bytes, name: str, depth: int) -> None:
+        """The feeds an OPML lists, by URL only, each once, at most ``MAX_OPML_DEPTH`` deep."""
+        feeds, refused = web_feeds(feed_urls(raw, name))
+        self.report.shapes[name] = f"OPML ({len(feeds)} feeds)"
+        for entry in refused:
+            self.report.skipped.append(f"{name}: {entry}: an OPML entry must be an http(s) URL")
+        if depth >= MAX_OPML_DEPTH:
+            self.report.skipped.append(f"{name}: OPML lists nested too deep; not followed")
+            return
+        for url in feeds:
+            self.run(url, depth + 1)
 
     def _save(self, records: list[ReviewRecord], name: str, what: str) -> None:
         with self.hub.session() as session:
@@ -157,11 +180,8 @@ def _import_folder(
 
 
 def read_page(path: Path) -> bytes:
-    """A file's bytes; unreadable, binary or oversized files are input errors."""
-    size = path.stat().st_size if path.is_file() else 0
-    if size > MAX_PAGE_BYTES:
-        raise InputError(f"too large for a page ({size >> 20} MB)", source=str(path))
-    raw = files.read_bytes(path)
+    """A regular file's bytes; unreadable, binary or oversized files are input errors."""
+    raw = files.read_bytes(path, MAX_PAGE_BYTES)
     if b"\x00" in raw[:8192]:
         raise InputError("a binary file, not a text page", source=str(path))
     return raw

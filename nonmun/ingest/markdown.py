@@ -1,6 +1,6 @@
 """Markdown folders: Jekyll ``_posts``, Hugo ``content``, note collections such as ml-papers.
 
-Front matter (YAML between ``---`` through python-frontmatter, TOML between ``+++``)
+Front matter (YAML between ``---``, read without aliases; TOML between ``+++``)
 gives title, date, authors, tags, categories and the canonical URL. Without it, the
 file itself does: a "# Heading", or a paper-note's URL line and "Title (Authors)"
 line; a date in the file name ("2021-03-04-…", "210304 …"); "#hashtags" at the end.
@@ -15,8 +15,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
+import yaml.composer
 
 from nonmun.errors import InputError
 from nonmun.files import read_text
@@ -30,6 +30,11 @@ _DATE_NAME = re.compile(
 )
 _HEADING = re.compile(r"^#\s+(?P<title>.+?)\s*#*$", re.MULTILINE)
 _URL_LINE = re.compile(r"^https?://\S+$")
+_YAML_OPEN = re.compile(r"\A---[ \t]*\r?\n")
+_YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$\n?", re.MULTILINE)
+_DATE_VALUE = re.compile(r":\s*['\"]?\d{4}-\d{1,2}-\d{1,2}")
+MAX_FRONT_MATTER = 64 << 10
+MAX_NOTE_BYTES = 5 << 20  # a Markdown note: far more than any review, far less than memory
 _TAGS_LINE = re.compile(r"^(?:#[\w가-힣-]+\s*)+$")
 
 
@@ -42,7 +47,7 @@ def markdown_files(folder: Path) -> Iterator[Path]:
 
 def read_markdown(path: Path, root: Path, source: SourceRef) -> ReviewRecord:
     """One Markdown file as a review; invalid front matter is an error naming the line."""
-    meta, body = front_matter(read_text(path), path)
+    meta, body = front_matter(read_text(path, MAX_NOTE_BYTES), path)
     lines = [line.strip() for line in body.strip().splitlines()]
     noted, paper_authors = _note_title(lines)  # a paper note: the paper's URL line, its title
     title = _text(meta.get("title")) or _title_from(lines) or noted or _DATE_NAME.sub("", path.stem)
@@ -69,28 +74,90 @@ def read_markdown(path: Path, root: Path, source: SourceRef) -> ReviewRecord:
 
 
 def front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
+    """The front matter (YAML between ``---`` lines, TOML between ``+++``) and the body.
+
+    YAML is read with limits: no aliases (a 500-byte "billion laughs" would
+    expand to gigabytes), at most ``MAX_FRONT_MATTER`` bytes, and any value
+    YAML cannot build (``date: 2023-02-30``) is an error naming the line.
+    """
     if text.startswith("+++"):
-        head, sep, body = text[3:].partition("\n+++")
-        if not sep:
-            raise InputError("TOML front matter is not closed by +++", source=str(path), line=1)
-        try:
-            return tomllib.loads(head), body.lstrip("\n")
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"invalid TOML front matter: {exc}", source=str(path)) from None
+        return _toml_front_matter(text, path)
+    opening = _YAML_OPEN.match(text)
+    if not opening:
+        return {}, text
+    rest = text[opening.end() :]
+    closing = _YAML_CLOSE.search(rest)
+    if closing is None:
+        if _looks_like_yaml(rest):
+            raise InputError(
+                "front matter opened by --- is not closed by a --- line", source=str(path), line=1
+            )
+        return {}, text  # a horizontal rule that starts the text
+    head = rest[: closing.start()]
+    if len(head) > MAX_FRONT_MATTER:
+        raise InputError(
+            f"front matter longer than {MAX_FRONT_MATTER >> 10} KB", source=str(path), line=1
+        )
+    meta = _load_yaml(head, path)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise InputError(
+            "front matter must be a mapping of keys to values", source=str(path), line=2
+        )
+    return meta, rest[closing.end() :].lstrip("\r\n")
+
+
+def _toml_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
+    head, sep, body = text[3:].partition("\n+++")
+    if not sep:
+        raise InputError("TOML front matter is not closed by +++", source=str(path), line=1)
+    if len(head) > MAX_FRONT_MATTER:
+        raise InputError(
+            f"front matter longer than {MAX_FRONT_MATTER >> 10} KB", source=str(path), line=1
+        )
     try:
-        post = frontmatter.loads(text)
+        return tomllib.loads(head), body.lstrip("\n")
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise InputError(f"invalid TOML front matter: {exc}", source=str(path)) from None
+
+
+class _NoAliasLoader(yaml.SafeLoader):  # type: ignore[misc]
+    """YAML's safe loader without aliases (``*name``): front matter never needs them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _load_yaml(head: str, path: Path) -> Any:
+    try:
+        return yaml.load(head, Loader=_NoAliasLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
+        line = mark.line + 2 if mark is not None else None
         reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
         raise InputError(
             f"invalid YAML front matter: {reason}", source=str(path), line=line
         ) from None
-    if not isinstance(post.metadata, dict):
-        raise InputError(
-            "front matter must be a mapping of keys to values", source=str(path), line=2
+    except (ValueError, OverflowError) as exc:  # a date or time that cannot be
+        line = next(
+            (n for n, text in enumerate(head.splitlines(), 2) if _DATE_VALUE.search(text)), 2
         )
-    return dict(post.metadata), post.content
+        raise InputError(
+            f"invalid date in front matter: {exc}", source=str(path), line=line
+        ) from None
+    except RecursionError:
+        raise InputError("front matter nested too deep", source=str(path), line=2) from None
+
+
+def _looks_like_yaml(rest: str) -> bool:
+    first = next((line for line in rest.splitlines() if line.strip()), "")
+    return bool(re.match(r"^[\w\"'-]+\s*:", first))
 
 
 def _title_from(lines: list[str]) -> str | None:

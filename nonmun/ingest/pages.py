@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from nonmun.errors import InputError
 from nonmun.ingest.records import ReviewRecord, SourceRef
 
 SHAPES = ("listing", "category", "newsletter", "digest")
@@ -85,11 +86,15 @@ def detect_shape(text: str) -> str | None:
 
 def parse_page(text: str, source: SourceRef, shape: str | None = None) -> PageImport:
     """Parse ``text`` as ``shape`` (detected when not given)."""
+    forced = shape
     shape = shape or detect_shape(text)
     if shape is None:
-        raise ValueError("not a page shape nonmun knows (listing, category, newsletter, digest)")
+        raise InputError("not a page shape nonmun knows (listing, category, newsletter, digest)")
     parser: Callable[[list[str], SourceRef], PageImport] = _PARSERS[shape]
-    return parser(_lines(text, keep_blank=True), source)
+    page = parser(_lines(text, keep_blank=True), source)
+    if forced and not page.reviews:
+        raise InputError(f"read as {forced} (--as), it holds no reviews: not a {forced} page")
+    return page
 
 
 def _lines(text: str, keep_blank: bool = False) -> list[str]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 from sqlalchemy import Text, cast, delete, select
 from sqlalchemy.orm import Session
 
+from nonmun.catalog.identifiers import row_id
 from nonmun.db.schema import Digest, DigestReview, Person, Review, Source
 from nonmun.errors import NotFoundError
 from nonmun.ingest.pages import DigestRecord, PageImport
@@ -25,7 +26,7 @@ from nonmun.linking.mentions import link_review, restore_mentions
 from nonmun.linking.provisional import hint_from
 from nonmun.search.index import index_reviews, unindex
 from nonmun.text.language import detect_language
-from nonmun.text.normalize import fold
+from nonmun.text.normalize import clean, clean_value, fold
 
 
 @dataclass
@@ -45,6 +46,34 @@ class StoreSummary:
         self.review_ids += other.review_ids
 
 
+def fit_id(ident: str) -> str:
+    """An external id that fits its column (500): a longer one becomes its stable hash."""
+    if len(ident) <= 500:
+        return ident
+    return "sha256:" + hashlib.sha256(ident.encode()).hexdigest()
+
+
+def clean_record(record: ReviewRecord) -> ReviewRecord:
+    """The record with every text field ``clean`` (no NUL or escapes; NFC)."""
+    changes = {
+        f.name: clean_value(getattr(record, f.name))
+        for f in fields(record)
+        if isinstance(getattr(record, f.name), str | tuple)
+    }
+    changes["source"] = replace(
+        record.source, name=clean(record.source.name)[:200], kind=clean(record.source.kind)[:40]
+    )
+    if len(changes["external_id"]) > 500:  # keep it stable, and fit the column
+        changes["external_id"] = (
+            "sha256:" + hashlib.sha256(changes["external_id"].encode()).hexdigest()
+        )
+    changes["authors"] = tuple(a[:200] for a in changes["authors"])
+    changes["tags"] = tuple(t[:200] for t in changes["tags"])
+    if record.language is not None:
+        changes["language"] = clean(record.language)[:16]
+    return replace(record, **changes)
+
+
 def store_reviews(
     session: Session, records: Iterable[ReviewRecord], linker: Linker | None = None
 ) -> StoreSummary:
@@ -53,7 +82,8 @@ def store_reviews(
     ``linker`` defaults to one over the hub's whole catalog, built on first need.
     """
     summary = StoreSummary()
-    for record in records:
+    for raw in records:
+        record = clean_record(raw)
         source = get_source(session, record.source)
         digest = content_hash(record)
         review = session.scalar(
@@ -172,17 +202,20 @@ def store_digest(
 ) -> Digest:
     """Insert or update a digest of ``source``: its fields, editors and reviews in order."""
     ident = record.external_id or content_hash_of(source.name, record.title, record.label or "")
+    ident = fit_id(ident)
     digest = session.scalar(
         select(Digest).where(Digest.source_id == source.id, Digest.external_id == ident)
     )
     if digest is None:
         digest = Digest(source_id=source.id, external_id=ident)
         session.add(digest)
-    digest.title, digest.label, digest.intro = record.title, record.label, record.intro
+    digest.title, digest.intro = clean(record.title), clean(record.intro)
+    digest.label = clean(record.label)[:200] if record.label else None
     digest.period_start = record.published
     digest.period_end = record.period_end or record.published
     digest.url = record.url
-    digest.editors = [get_person(session, name) for name in dict.fromkeys(record.editors)]
+    editors = dict.fromkeys(clean(name)[:200] for name in record.editors)
+    digest.editors = [get_person(session, name) for name in editors]
     session.flush()
     session.execute(delete(DigestReview).where(DigestReview.digest_id == digest.id))
     session.add_all(
@@ -200,8 +233,8 @@ def find_review(session: Session, text: str) -> Review:
     """The review named by ``text``: its id (``#12`` or ``12``) or one of its URLs."""
     ref = text.strip()
     number = ref.removeprefix("#")
-    if number.isdigit():
-        review = session.get(Review, int(number))
+    if number.isascii() and number.isdigit():
+        review = session.get(Review, row_id(number, ref))
     else:
         review = session.scalars(select(Review).where(Review.url == ref)).first()
         if review is None:  # a cross-posted copy's address

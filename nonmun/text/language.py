@@ -1,4 +1,4 @@
-"""Telling Korean from English writing by its letters."""
+"""Telling Korean, English, Chinese and Japanese writing apart by their letters."""
 
 from __future__ import annotations
 
@@ -8,9 +8,18 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def detect_language(text: str) -> str:
-    """``"ko"`` or ``"en"``: Hangul syllables against Latin words, not letters, since
-    Korean notes on ML papers are full of English terms ("transformer를 fine-tuning한다")."""
+    """``"ko"``, ``"en"``, ``"ja"`` or ``"zh"``: Hangul syllables against Latin words, not
+    letters, since Korean notes on ML papers are full of English terms ("transformer를
+    fine-tuning한다"); kana make Japanese, Chinese characters without them Chinese."""
     sample = text[:20000]
     hangul = sum(1 for char in sample if "\uac00" <= char <= "\ud7a3")
     latin_words = len(_LATIN_WORD.findall(sample))
-    return "ko" if hangul and hangul * 2 >= latin_words else "en"
+    if hangul and hangul * 2 >= latin_words:
+        return "ko"
+    kana = sum(1 for char in sample if "\u3040" <= char <= "\u30ff")
+    han = sum(1 for char in sample if "\u4e00" <= char <= "\u9fff")
+    if kana * 2 >= max(latin_words, 1) and kana > hangul:
+        return "ja"
+    if han * 2 >= max(latin_words, 1) and han > hangul:
+        return "zh"
+    return "en"

@@ -1,4 +1,9 @@
-"""Normal forms of titles and names, used to recognise the same paper twice.
+"""Normal forms of text: what is stored (``clean``), and titles and names, used to
+recognise the same paper twice.
+
+``clean`` removes control characters (NUL, which PostgreSQL refuses; escape
+sequences, which would reach a terminal) and composes Unicode (NFC: Korean
+from a Mac's files is decomposed, NFD), so both databases store the same text.
 
 ``title_key`` folds case, accents, TeX markup, punctuation and spacing, so
 "Attention is all you need." and "{Attention Is All You Need}" meet; Hangul
@@ -9,11 +14,37 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 _TEX_COMMAND = re.compile(r"\\[a-zA-Z]+\s*|\\.")
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 TITLE_KEY_LENGTH = 255
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_ALL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """``text`` without control characters (tabs and line breaks stay), in NFC."""
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def clean_value(value: Any) -> Any:
+    """``clean`` applied to every string inside ``value`` (lists, tuples, dicts)."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list | tuple):
+        return type(value)(clean_value(v) for v in value)
+    if isinstance(value, dict):
+        return {k: clean_value(v) for k, v in value.items()}
+    return value
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: no escape sequences, no carriage returns."""
+    return _CONTROL_ALL.sub("", text) if _CONTROL_ALL.search(text) else text
 
 
 def fold(text: str) -> str:
