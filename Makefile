@@ -2,35 +2,41 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
 
 .PHONY: run test lint typecheck unit bench clean
 
-$(STAMP): pyproject.toml
+# `make run` installs nonmun as a user would: the package and what it needs, no test tools.
+$(VENV)/.installed-run: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $@
 
 ## run: build the demo hub and show what it holds
-run: $(STAMP)
+run: $(VENV)/.installed-run
 	$(BIN)/nonmun demo demo-hub
 	$(BIN)/nonmun --hub demo-hub overview
 
 ## test: lint, type-check and run the whole suite (PostgreSQL too when NONMUN_TEST_POSTGRES_URL is set)
 test: lint typecheck unit
 
-lint: $(STAMP)
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check nonmun tests bench scripts
 	$(BIN)/ruff format --check nonmun tests bench scripts
 
-typecheck: $(STAMP)
+typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(VENV)/.installed-test
 	$(BIN)/pytest -n 2 --dist loadfile
 
-bench: $(STAMP)
+bench: $(VENV)/.installed-test
 	$(BIN)/python bench/import_snapshot.py
 
 clean:

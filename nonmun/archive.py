@@ -40,6 +40,7 @@ from nonmun.ingest.markdown import front_matter
 from nonmun.ingest.pages import DigestRecord
 from nonmun.ingest.records import MentionRecord, ReviewRecord, SourceRef
 from nonmun.ingest.store import StoreSummary, get_source, store_digest, store_reviews
+from nonmun.search.index import count_common_terms
 from nonmun.text.normalize import title_key
 
 FORMAT = "nonmun-archive"
@@ -294,6 +295,7 @@ def import_archive(session: Session, folder: Path) -> ArchiveSummary:
             summary.digests += 1
         except InputError as exc:
             summary.skipped.append(f"{exc.where()}{exc.message}")
+    count_common_terms(session.connection())  # the restored hub searches as the original did
     return summary
 
 

@@ -22,6 +22,7 @@ from nonmun.errors import NonmunError
 from nonmun.ingest.importer import import_paths
 from nonmun.ingest.records import ReviewRecord, SourceRef
 from nonmun.ingest.store import delete_reviews, store_page, store_reviews
+from nonmun.search.index import reindex
 from nonmun.text.normalize import fold, title_key
 
 DATA = Path(__file__).parent / "data"
@@ -302,3 +303,65 @@ def test_a_full_disk_leaves_no_half_export(hub: Hub, tmp_path: Path, monkeypatch
         export_markdown(session, tmp_path / "out")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out")) == []
     assert not (tmp_path / "out").exists()
+
+
+def _index(hub: Hub) -> tuple[list[tuple[str, ...]], list[tuple[Any, ...]]]:
+    """The search index, keyed by what each document is (not by row ids)."""
+    from sqlalchemy import text
+
+    with hub.session(write=False) as session:
+        docs = session.execute(
+            text(
+                "SELECT s.kind, coalesce(p.arxiv_id, p.title, r.external_id), s.title, s.body "
+                "FROM search_doc s LEFT JOIN paper p ON s.kind = 'paper' AND p.id = s.ref_id "
+                "LEFT JOIN review r ON s.kind = 'review' AND r.id = s.ref_id"
+            )
+        )
+        terms = session.execute(text("SELECT term, docs FROM search_term")).all()
+    bags = [
+        (kind, str(key), *(" ".join(sorted(f.split())) for f in fields))
+        for kind, key, *fields in docs
+    ]
+    return sorted(bags), sorted(tuple(t) for t in terms)  # word order does not rank
+
+
+def test_a_restored_hub_searches_as_the_original(
+    hub: Hub, db_url: str, tmp_path: Path, monkeypatch: Any
+) -> None:
+    import nonmun.search.index as index
+
+    monkeypatch.setattr(index, "COMMON_FLOOR", 3)  # the demo's common terms, as on a big hub
+    fill(hub, tmp_path)
+    with hub.session() as session:
+        reindex(session)  # fill() adds a few rows behind the index's back
+        export_markdown(session, tmp_path / "export")
+    other = open_hub(
+        Settings(hub=tmp_path / "other", database_url=_fresh(db_url, hub)), create=True
+    )
+    try:
+        import_paths(other, [tmp_path / "export"])
+        before, after = _index(hub), _index(other)
+    finally:
+        other.close()
+    assert before[0] == after[0]
+    assert before[1] == after[1] and (after[1] or not db_url.startswith("sqlite"))
+
+
+def test_a_learned_nickname_is_searchable_at_once(hub: Hub) -> None:
+    from nonmun.db.schema import SearchDoc
+
+    import_snapshot(hub, Path(__file__).parents[1] / "nonmun" / "data" / "demo" / "catalog.jsonl")
+    post = ReviewRecord(
+        SourceRef("notes", "blog"),
+        external_id="atss",
+        title="Reading notes",
+        body="[ATSS](https://arxiv.org/abs/1912.02424) picks positive samples by statistics.",
+    )
+    with hub.session() as session:
+        store_reviews(session, [post])
+    with hub.session(write=False) as session:
+        paper = session.scalars(select(Paper).where(Paper.arxiv_id == "1912.02424")).one()
+        doc = session.execute(
+            select(SearchDoc.title).where(SearchDoc.kind == "paper", SearchDoc.ref_id == paper.id)
+        ).scalar_one()
+    assert "atss" in doc.split()  # without a reindex

@@ -94,3 +94,73 @@ def test_a_note_of_only_a_link_and_tags_names_no_paper_title(hub: Hub, tmp_path:
         assert note.title == "T5" and note.tags == ["pretraining", "nlp", "seq2seq"]
         titles = session.scalars(select(Paper.title)).all()
         assert not any(t.startswith("#") for t in titles)
+
+
+def test_a_note_of_prose_is_titled_by_its_file_and_landmarks(hub: Hub, tmp_path: Path) -> None:
+    from nonmun.db.schema import Mention, Paper
+
+    notes = tmp_path / "papers"
+    notes.mkdir()
+    (notes / "170629 Do GANs actually learn the distribution.md").write_text(
+        "https://arxiv.org/abs/1706.08224\n"
+        "생일 역설이라는 것은 사람이 367명이 있으면 반드시 생일이 같은 사람들이 존재한다는 것이다. "
+        "(아, 물론 연도는 빼고.)\n\n본문.\n"
+    )
+    (notes / "220922 Whisper.md").write_text(
+        "https://openai.com/blog/whisper/\n\nopenai에서 asr 모델을 만들었군요. 68만 시간 분량의 "
+        "multilingual 데이터로 multitask 학습을 했습니다.\n\n#asr\n"
+    )
+    (notes / "201022 ViT.md").write_text("https://arxiv.org/abs/2010.11929\n\n패치로 자른다.\n")
+    report = import_paths(hub, [notes])
+    assert report.imported == 3
+    with hub.session() as session:
+        titles = sorted(session.scalars(select(Review.title)))
+        assert titles == ["Do GANs actually learn the distribution", "ViT", "Whisper"]
+        gans = session.scalars(select(Paper).where(Paper.arxiv_id == "1706.08224")).one()
+        assert gans.title == "Do GANs actually learn the distribution" and gans.authors == []
+        vit = session.scalars(select(Paper).where(Paper.arxiv_id == "2010.11929")).one()
+        assert vit.title.startswith("An Image is Worth 16x16 Words") and vit.year == 2020
+        assert "Alexey Dosovitskiy" in vit.authors  # from the shipped landmarks, offline
+        roles = {m.paper.arxiv_id: m.role for m in session.scalars(select(Mention))}
+        assert roles == {"1706.08224": "reviewed", "2010.11929": "reviewed"}
+
+
+def test_a_placeholder_title_coins_no_nickname(hub: Hub, tmp_path: Path) -> None:
+    from nonmun.db.schema import Mention
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Notes\n\nSee arXiv:1903.08689 for details.\n")
+    (notes / "b.md").write_text("# Other\n\nAnd arXiv:2301.99999 too.\n")
+    import_paths(hub, [notes])
+    with hub.session() as session:
+        pairs = {(m.review.external_id, m.paper.arxiv_id) for m in session.scalars(select(Mention))}
+    assert pairs == {("a", "1903.08689"), ("b", "2301.99999")}
+
+
+def test_a_single_post_imports_like_its_folder(hub: Hub, tmp_path: Path) -> None:
+    posts = tmp_path / "blog" / "_posts"
+    posts.mkdir(parents=True)
+    post = posts / "2024-03-01-vit.md"
+    post.write_text(
+        '---\ntitle: "[논문 리뷰] ViT"\ndate: 2024-03-01\n---\n\n'
+        "논문 링크: https://arxiv.org/abs/2010.11929\n\n이미지를 패치로 잘라 넣는다.\n"
+    )
+    report = import_paths(hub, [post])
+    assert report.imported == 1 and report.shapes == {str(post): "markdown post"}
+    again = import_paths(hub, [posts])
+    assert again.unchanged == 1 and again.imported == 0
+    with hub.session() as session:
+        review = session.scalars(select(Review)).one()
+        assert review.source.name == "blog"  # the blog, not its _posts folder
+        assert [(m.paper.arxiv_id, m.role) for m in review.mentions] == [("2010.11929", "reviewed")]
+
+
+def test_importing_a_folder_again_under_another_name_duplicates_nothing(hub: Hub) -> None:
+    first = import_paths(hub, [ML_PAPERS], source="ML papers")
+    again = import_paths(hub, [ML_PAPERS], source="ML papers (notes)")
+    assert first.imported > 5 and again.imported == 0 and again.unchanged == first.imported
+    with hub.session() as session:
+        from nonmun.db.schema import Source
+
+        assert [s.name for s in session.scalars(select(Source))] == ["ML papers (notes)"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -44,3 +45,26 @@ class PaperRecord:
     links: tuple[tuple[str, str], ...] = ()
     comments: str | None = None
     aliases: tuple[str, ...] = ()
+
+
+_PLACEHOLDER = re.compile(r"arXiv:\S+")
+
+
+def placeholder_title(arxiv: str) -> str:
+    """The title of a paper known only by its arXiv id, until it is resolved."""
+    return f"arXiv:{arxiv}"
+
+
+def is_placeholder_title(title: str) -> bool:
+    """A stand-in title ("arXiv:1903.08689"): never a title to match or a nickname's source."""
+    return bool(_PLACEHOLDER.fullmatch(title.strip()))
+
+
+def looks_like_paper_title(text: str) -> bool:
+    """Two or more words, mostly Latin letters (a Korean post title names no paper); no URL."""
+    if "://" in text or "www." in text or re.search(r"[가-힣][.!?]", text):
+        return False  # an address, or a Korean sentence
+    words = re.findall(r"[A-Za-z][\w'-]*", text)
+    letters = sum(c.isalpha() for c in text)
+    latin = sum(c.isascii() and c.isalpha() for c in text)
+    return len(words) >= 2 and letters > 0 and latin / letters > 0.8 and len(text) <= 300

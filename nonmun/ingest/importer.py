@@ -106,7 +106,7 @@ class _Job:
     def _markdown_file(self, path: Path) -> None:
         """One Markdown post, as one file of its folder (importing the folder later agrees)."""
         folder = path.resolve().parent
-        ref = SourceRef(self.source or folder.name, "markdown-dir", str(folder))
+        ref = SourceRef(self.source or folder_name(folder), "markdown-dir", str(folder))
         self._save([read_markdown(path.resolve(), folder, ref)], str(path), "markdown post")
 
     def _restore(self, folder: Path) -> None:
@@ -167,7 +167,7 @@ def _import_folder(
     hub: Hub, folder: Path, source: str | None, report: ImportReport, linker: Linker
 ) -> None:
     """Every Markdown file of ``folder``; files that cannot be read are skipped and named."""
-    ref = SourceRef(source or folder.resolve().name, "markdown-dir", str(folder.resolve()))
+    ref = SourceRef(source or folder_name(folder), "markdown-dir", str(folder.resolve()))
     records = []
     for path in markdown_files(folder):
         try:
@@ -177,6 +177,15 @@ def _import_folder(
     with hub.session() as session:
         report.add(store_reviews(session, records, linker))
     report.shapes[str(folder)] = f"markdown folder ({len(records)} files)"
+
+
+POST_FOLDERS = {"_posts", "posts", "content", "_drafts"}  # a site's, named after the site
+
+
+def folder_name(folder: Path) -> str:
+    """A Markdown folder's source name: its own, or its site's (``blog/_posts`` → blog)."""
+    folder = folder.resolve()
+    return folder.parent.name if folder.name in POST_FOLDERS and folder.parent.name else folder.name
 
 
 def read_page(path: Path) -> bytes:

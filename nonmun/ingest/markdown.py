@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 import yaml.composer
 
+from nonmun.catalog.records import looks_like_paper_title
 from nonmun.errors import InputError
 from nonmun.files import read_text
 from nonmun.ingest.pages import title_and_authors
@@ -35,6 +36,7 @@ _YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$\n?", re.MULTILINE)
 _DATE_VALUE = re.compile(r":\s*['\"]?\d{4}-\d{1,2}-\d{1,2}")
 MAX_FRONT_MATTER = 64 << 10
 MAX_NOTE_BYTES = 5 << 20  # a Markdown note: far more than any review, far less than memory
+_PROSE = re.compile(r"(?:[.!?。]|[다요죠네까])\s*$|[가-힣]+[은는이가을를에서]\s+[가-힣]")
 _TAGS_LINE = re.compile(r"^(?:#[\w가-힣-]+\s*)+$")
 
 
@@ -50,7 +52,10 @@ def read_markdown(path: Path, root: Path, source: SourceRef) -> ReviewRecord:
     meta, body = front_matter(read_text(path, MAX_NOTE_BYTES), path)
     lines = [line.strip() for line in body.strip().splitlines()]
     noted, paper_authors = _note_title(lines)  # a paper note: the paper's URL line, its title
-    title = _text(meta.get("title")) or _title_from(lines) or noted or _DATE_NAME.sub("", path.stem)
+    named = _DATE_NAME.sub("", path.stem).strip()
+    if noted is None and _is_note(lines) and looks_like_paper_title(named):
+        noted = named  # "170629 Do GANs actually learn the distribution.md": the name says it
+    title = _text(meta.get("title")) or _title_from(lines) or noted or named or path.stem
     body_lines = [line for line in lines if not _TAGS_LINE.match(line)] if lines else []
     tags = _list(meta.get("tags")) + [
         t for line in lines if _TAGS_LINE.match(line) for t in re.findall(r"#([\w가-힣-]+)", line)
@@ -176,7 +181,16 @@ def _note_title(lines: list[str]) -> tuple[str | None, tuple[str, ...]]:
     content = [line for line in lines if line and not _TAGS_LINE.match(line)]
     if len(content) < 2 or not _URL_LINE.match(content[0]):
         return None, ()
-    return title_and_authors(content[1])
+    title, authors = title_and_authors(content[1])
+    if not looks_like_paper_title(title) or _PROSE.search(title) or re.search("[가-힣]", title):
+        return None, ()  # the note starts with its own words, not with the paper's title
+    return title, authors
+
+
+def _is_note(lines: list[str]) -> bool:
+    """A paper note: its first line is the paper's address."""
+    first = next((line for line in lines if line), "")
+    return bool(_URL_LINE.match(first))
 
 
 def _text(value: Any) -> str:

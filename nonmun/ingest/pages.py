@@ -118,7 +118,20 @@ def title_and_authors(line: str) -> tuple[str, tuple[str, ...]]:
     match = _AUTHORS.match(line)
     if not match:
         return line, ()
-    return match.group("title"), tuple(a.strip() for a in match.group("authors").split(","))
+    authors = tuple(a.strip() for a in match.group("authors").split(","))
+    if not all(_looks_like_name(a) for a in authors):
+        return line, ()  # "(아, 물론 연도는 빼고.)" is an aside, not a list of authors
+    return match.group("title"), authors
+
+
+def _looks_like_name(text: str) -> bool:
+    """A person's name, or "Vaswani et al.": a few words, no sentence in it."""
+    words = text.split()
+    if not 1 <= len(words) <= 5 or len(text) > 80:
+        return False
+    if text.endswith((".", "!", "?")) and not re.search(r"(?:et al|\b[A-Z])\.$", text):
+        return False
+    return not re.search(r"[가-힣]{2,}[은는을를에도고]\b|[다요]$", text)
 
 
 def _year_in(text: str) -> int | None:

@@ -24,7 +24,7 @@ from nonmun.linking.index import CatalogIndex
 from nonmun.linking.linker import Linker
 from nonmun.linking.mentions import link_review, restore_mentions
 from nonmun.linking.provisional import hint_from
-from nonmun.search.index import index_reviews, unindex
+from nonmun.search.index import index_reviews, reindex_papers, unindex
 from nonmun.text.language import detect_language
 from nonmun.text.normalize import clean, clean_value, fold
 
@@ -118,7 +118,7 @@ def store_reviews(
                 hint = hint_from(
                     record.title, record.paper_title, record.paper_year, record.paper_authors
                 )
-                link_review(session, review, linker, hint)
+                reindex_papers(session.connection(), link_review(session, review, linker, hint))
             index_reviews(session, [review])
         summary.review_ids.append(review.id)
     return summary
@@ -170,7 +170,19 @@ def content_hash(record: ReviewRecord) -> str:
 
 
 def get_source(session: Session, ref: SourceRef) -> Source:
-    source = session.scalar(select(Source).where(Source.kind == ref.kind, Source.name == ref.name))
+    """The source ``ref`` names: by kind and address when it has one (a folder, a feed:
+    importing it again under another name finds it, and renames it), else by name."""
+    by_name = select(Source).where(Source.kind == ref.kind, Source.name == ref.name)
+    source = None
+    if ref.url:
+        by_url = select(Source).where(Source.kind == ref.kind, Source.url == ref.url)
+        source = session.scalars(by_url.order_by(Source.id)).first()
+        if source is not None and source.name != ref.name:
+            if session.scalar(by_name) is None:
+                source.name = ref.name
+            session.flush()
+    if source is None:
+        source = session.scalar(by_name)
     if source is None:
         source = Source(name=ref.name, kind=ref.kind, url=ref.url)
         session.add(source)

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nonmun.catalog.records import is_placeholder_title
 from nonmun.db.schema import Paper, PaperAlias, PaperIdentifier
 from nonmun.linking.tokens import compact, norms
 from nonmun.text.normalize import title_key
@@ -69,7 +70,7 @@ class CatalogIndex:
     def add_paper(
         self, pid: int, arxiv: str | None, title: str, year: int | None, surname: str
     ) -> None:
-        words = norms(title)
+        words = [] if is_placeholder_title(title) else norms(title)
         if len(words) >= KEY_WORDS:
             self.add_title(pid, words, whole=True)
             head = norms(title.split(":", 1)[0]) if ":" in title else []
@@ -118,6 +119,13 @@ class CatalogIndex:
             support = 1  # an everyday word or a first name: "Adam", "Transformer", "Gopher"
         self.nicknames[key].append(Nickname(pid, text, exact, ambiguous, support))
 
+    def add_landmark(self, pid: int, mark: dict[str, Any]) -> None:
+        """The nicknames of a well-known paper (``landmarks.jsonl``) for paper ``pid``."""
+        for alias in mark["aliases"]:
+            self.add_nickname(pid, alias)
+        for alias in mark["ambiguous_aliases"]:
+            self.add_nickname(pid, alias, ambiguous=True)
+
     @classmethod
     def load(cls, session: Session) -> CatalogIndex:
         """Index every paper of the hub, its stored aliases and the landmark nicknames."""
@@ -141,10 +149,7 @@ class CatalogIndex:
             found = index.by_arxiv.get(mark["arxiv"] or "")
             found = found if found is not None else by_title.get(title_key(mark["title"]))
             if found is not None:
-                for alias in mark["aliases"]:
-                    index.add_nickname(found, alias)
-                for alias in mark["ambiguous_aliases"]:
-                    index.add_nickname(found, alias, ambiguous=True)
+                index.add_landmark(found, mark)
         index.add_heads()
         index._everyday_in_hangul()
         index._load_context(session)

@@ -13,14 +13,20 @@ from nonmun.linking.provisional import PaperHint, provisional_links
 
 def link_review(
     session: Session, review: Review, linker: Linker, hint: PaperHint | None = None
-) -> list[Mention]:
+) -> set[int]:
     """Replace the review's mentions with what ``linker`` finds in its title and body now,
     with provisional papers for what the catalog lacks (``provisional.py``); learn the
-    nicknames the text pairs with identifiers (``learn.py``)."""
+    nicknames the text pairs with identifiers (``learn.py``). Returns the papers that
+    learned a nickname (their search entries need it too)."""
     text = f"{review.title}\n{review.body}"
     links = linker.link(text)
-    links = merge_links(links + provisional_links(session, linker, text, links, hint))
-    learn_nicknames(session, linker, text)
+    added = provisional_links(session, linker, text, links, hint)
+    if any(link.method == "identifier" for link in added):
+        # papers made for unknown arXiv ids may have names now (landmarks): read again
+        guessed = {link.paper_id for link in added if link.method == "provisional"}
+        links = [link for link in linker.link(text) if link.paper_id not in guessed]
+    links = merge_links(links + added)
+    learned = {pid for pid, _ in learn_nicknames(session, linker, text)}
     review.mentions = [
         Mention(
             paper=session.get_one(Paper, link.paper_id),
@@ -31,7 +37,7 @@ def link_review(
         )
         for link in links
     ]
-    return review.mentions
+    return learned
 
 
 def restore_mentions(session: Session, review: Review, mentions: tuple[MentionRecord, ...]) -> None:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -34,8 +36,9 @@ from nonmun.catalog.merge import (
     merge_rows,
     record_row,
 )
-from nonmun.catalog.records import PaperRecord
+from nonmun.catalog.records import PaperRecord, looks_like_paper_title, placeholder_title
 from nonmun.db.schema import Mention, Paper, PaperAlias, PaperIdentifier, paper_table
+from nonmun.linking.index import landmarks
 from nonmun.linking.linker import Link, Linker, title_after_mark
 from nonmun.search.index import index_papers, unindex
 from nonmun.text.normalize import title_key
@@ -61,27 +64,21 @@ def provisional_links(
     found: list[Link] = []
     reviewed = any(link.role == "reviewed" for link in links)
     for arxiv, role, evidence in linker.missing_ids(text):
-        own = role == "reviewed" and not reviewed and hint is not None and bool(hint.title)
-        record = (
-            _record(hint, arxiv) if own and hint else PaperRecord(f"arXiv:{arxiv}", arxiv_id=arxiv)
+        own = role == "reviewed" and not reviewed and _titled(hint)
+        record = landmark_record(arxiv) or (
+            _record(hint, arxiv)
+            if own and hint
+            else PaperRecord(placeholder_title(arxiv), arxiv_id=arxiv)
         )
         pid = _stored(session, linker, record)
         found.append(Link(pid, role, 1.0, evidence, "identifier", text.find(evidence)))
         reviewed = reviewed or role == "reviewed"
-    if not reviewed and hint is not None and hint.title and looks_like_paper_title(hint.title):
+    if not reviewed and hint is not None and _titled(hint):
         pid = _stored(session, linker, _record(hint, None))
-        found.append(Link(pid, "reviewed", PROVISIONAL_CONFIDENCE, hint.title, "provisional", 0))
+        found.append(
+            Link(pid, "reviewed", PROVISIONAL_CONFIDENCE, str(hint.title), "provisional", 0)
+        )
     return found
-
-
-def looks_like_paper_title(text: str) -> bool:
-    """Two or more words, mostly Latin letters (a Korean post title names no paper); no URL."""
-    if "://" in text or "www." in text:
-        return False
-    words = re.findall(r"[A-Za-z][\w'-]*", text)
-    letters = sum(c.isalpha() for c in text)
-    latin = sum(c.isascii() and c.isalpha() for c in text)
-    return len(words) >= 2 and letters > 0 and latin / letters > 0.8 and len(text) <= 300
 
 
 def hint_from(
@@ -94,6 +91,30 @@ def hint_from(
         return None
     names = tuple(re.sub(r"\s*et al\.?$", "", a).strip() for a in authors)
     return PaperHint(named, year, tuple(n for n in names if n))
+
+
+def _titled(hint: PaperHint | None) -> bool:
+    """The hint names a paper by a title (not a sentence of the note)."""
+    return hint is not None and bool(hint.title) and looks_like_paper_title(str(hint.title))
+
+
+def landmark_record(arxiv: str) -> PaperRecord | None:
+    """A well-known paper's record from the shipped landmarks (no network needed)."""
+    found = _landmarks_by_arxiv().get(arxiv)
+    if found is None:
+        return None
+    return PaperRecord(
+        found["title"],
+        tuple(found.get("authors") or ()),
+        arxiv_id=arxiv,
+        year=found.get("year"),
+        venue=found.get("venue"),
+    )  # its nicknames come with the landmarks themselves
+
+
+@lru_cache(maxsize=1)
+def _landmarks_by_arxiv() -> dict[str, dict[str, Any]]:
+    return {m["arxiv"]: m for m in landmarks() if m.get("arxiv") and m.get("title")}
 
 
 def _record(hint: PaperHint, arxiv: str | None) -> PaperRecord:
@@ -109,6 +130,9 @@ def _stored(session: Session, linker: Linker, record: PaperRecord) -> int:
     if pid is None:
         ((_, pid),) = writer.write_rows([row])
         linker.index.add_paper(pid, row["arxiv_id"], row["title"], row["year"], row["author_key"])
+        mark = _landmarks_by_arxiv().get(row["arxiv_id"] or "")
+        if mark is not None:
+            linker.index.add_landmark(pid, mark)
     return pid
 
 

@@ -37,6 +37,12 @@ BATCH = 2000
 DOC_COLUMNS = ["kind", "ref_id", "title", "body", "language", "year"]
 
 
+_PAPER_COLUMNS = [
+    paper_table.c[k]
+    for k in ("id", "arxiv_id", "title", "authors", "abstract", "venue", "categories", "year")
+]
+
+
 def index_papers(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """(Re)index papers given as rows of the paper table (id, arxiv_id, title, authors,
     abstract, venue, categories, year); their aliases are read from the database."""
@@ -104,6 +110,14 @@ def _replace(conn: Connection, kind: str, ids: Sequence[int], docs: list[dict[st
         bulk_insert(conn, search_table, DOC_COLUMNS, docs)
 
 
+def reindex_papers(conn: Connection, ids: Iterable[int]) -> None:
+    """Index these papers again from the database (after a nickname was added, say)."""
+    wanted = sorted(set(ids))
+    if wanted:
+        query = select(*_PAPER_COLUMNS).where(paper_table.c.id.in_(wanted))
+        index_papers(conn, [dict(r) for r in conn.execute(query).mappings()])
+
+
 def reindex(session: Session, progress: Callable[[int, int], None] | None = None) -> int:
     """Rebuild the whole index; returns the number of documents."""
     conn = session.connection()
@@ -112,11 +126,9 @@ def reindex(session: Session, progress: Callable[[int, int], None] | None = None
         session.scalar(select(func.count()).select_from(Review)) or 0
     )
     done = 0
-    columns = [paper_table.c[k] for k in ("id", "arxiv_id", "title", "authors", "abstract")]
-    columns += [paper_table.c[k] for k in ("venue", "categories", "year")]
     last = 0
     while True:
-        query = select(*columns).where(paper_table.c.id > last).order_by(paper_table.c.id)
+        query = select(*_PAPER_COLUMNS).where(paper_table.c.id > last).order_by(paper_table.c.id)
         rows = [dict(r) for r in conn.execute(query.limit(BATCH)).mappings()]
         if not rows:
             break
@@ -150,7 +162,8 @@ def count_common_terms(conn: Connection) -> None:
         return
     conn.execute(delete(search_term_table))
     conn.exec_driver_sql(
-        f"INSERT INTO search_term SELECT term, doc FROM search_vocab WHERE doc > {COMMON_FLOOR}"
+        "INSERT INTO search_term SELECT term, doc FROM search_vocab WHERE doc > :floor",
+        {"floor": COMMON_FLOOR},
     )
 
 
