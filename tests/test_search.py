@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from helpers import run_cli
 from nonmun.catalog.importer import import_snapshot
 from nonmun.db.engine import Hub
-from nonmun.db.schema import Paper, SearchDoc
+from nonmun.db.schema import Paper, SearchDoc, Source
 from nonmun.demo import sample_pages
 from nonmun.errors import InputError, NotFoundError
 from nonmun.ingest.importer import import_paths
@@ -260,3 +260,51 @@ def test_indexing_korean_nicknames_does_not_load_the_korean_analyser() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "스쿼드" in done.stdout.split() and "squad" in done.stdout.split()
+
+
+def test_filters_keep_papers_found_through_their_reviews(demo: Hub) -> None:
+    forward = "The Forward-Forward Algorithm: Some Preliminary Investigations"
+    assert forward in titles(demo, "오차역전파")
+    assert forward in titles(demo, "오차역전파", kind="paper")  # found through its Korean review
+    assert forward in titles(demo, "오차역전파", year_from=2022)
+    assert forward not in titles(demo, "오차역전파", year_to=2020)  # ...and still filtered
+    assert forward not in titles(demo, "오차역전파", kind="review")
+    assert titles(demo, "SAM", source="duemoo")  # a source by the start of its name
+    with demo.session() as session:
+        source_id = session.scalars(select(Source.id).where(Source.name.like("duemoo%"))).one()
+    assert titles(demo, "SAM", source=f"#{source_id}") == titles(demo, "SAM", source="duemoo")
+    assert set(titles(demo, "image", category="cs.C", limit=50)) >= set(
+        titles(demo, "image", category="cs.CV", limit=50)
+    )  # a category by its prefix, as papers list does
+
+
+def test_unicode_forms_meet(hub: Hub, tmp_path: Path) -> None:
+    import unicodedata
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text(
+        unicodedata.normalize("NFD", "# 오차역전파 정리\n\n역전파를 다시 본다.\n")
+    )
+    (notes / "b.md").write_text("# Ｆｕｌｌｗｉｄｔｈ notes\n\nﬁnetuning a model.\n")
+    import_paths(hub, [notes])
+    assert titles(hub, "오차역전파") == ["오차역전파 정리"]  # an NFC query, an NFD note
+    assert titles(hub, unicodedata.normalize("NFD", "오차역전파")) == ["오차역전파 정리"]
+    assert titles(hub, "fullwidth") == ["Ｆｕｌｌｗｉｄｔｈ notes"]
+    assert titles(hub, "ｆｕｌｌｗｉｄｔｈ") == ["Ｆｕｌｌｗｉｄｔｈ notes"]
+    assert titles(hub, "finetuning") == ["Ｆｕｌｌｗｉｄｔｈ notes"]
+
+
+def test_chinese_reviews_are_stored_as_chinese_and_searchable(hub: Hub) -> None:
+    feed = Path(__file__).parent / "fixtures" / "blog_feeds" / "meituan_tech_blog_rss2.xml"
+    import_paths(hub, [feed])
+    with hub.session() as session:
+        from nonmun.db.schema import Review
+
+        languages = set(session.scalars(select(Review.language)))
+        sample = session.scalars(select(Review.title)).first()
+    assert languages == {"zh"}
+    assert sample and titles(hub, sample[:4])
+    with hub.session() as session:
+        hits = search(session, sample[:4])
+    assert sample in [h.title for h in hits]

@@ -74,11 +74,10 @@ def list_papers(session: Session, flt: PaperFilter) -> list[Paper]:
     if flt.year_to is not None:
         query = query.where(Paper.year <= flt.year_to)
     if flt.category:
-        padded = " " + Paper.categories + " "
-        query = query.where(padded.like(f"% {_escape(flt.category)} %", escape="\\"))
+        query = query.where(in_category(flt.category))
     if flt.author:
         authors = func.lower(cast(Paper.authors, Text))
-        query = query.where(authors.like(f"%{_escape(flt.author.lower())}%", escape="\\"))
+        query = query.where(authors.like(f"%{escape_like(flt.author.lower())}%", escape="\\"))
     if flt.alias:
         keyed = select(PaperAlias.paper_id).where(PaperAlias.key == fold(flt.alias))
         query = query.where(Paper.id.in_(keyed))
@@ -86,7 +85,15 @@ def list_papers(session: Session, flt: PaperFilter) -> list[Paper]:
     return list(session.scalars(query.limit(flt.limit).offset(flt.offset)))
 
 
-def _escape(text: str) -> str:
+def in_category(prefix: str) -> Any:
+    """Papers with a category that starts with ``prefix`` (``cs.C`` takes cs.CV and cs.CL,
+    ``cs.LG`` cs.LG): the one category filter of every command."""
+    padded = " " + Paper.categories
+    return padded.like(f"% {escape_like(prefix.strip())}%", escape="\\")
+
+
+def escape_like(text: str) -> str:
+    """``text`` matched literally inside a LIKE pattern (with ``escape="\\"``)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 

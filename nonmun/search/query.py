@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
 from nonmun.catalog.identifiers import normalize_doi, parse_arxiv_id
+from nonmun.catalog.lookup import escape_like, in_category
 from nonmun.db.bulk import in_list, list_param
 from nonmun.db.schema import (
     Mention,
@@ -58,6 +59,7 @@ from nonmun.db.schema import (
 from nonmun.errors import InputError, NotFoundError
 from nonmun.linking.linker import MIN_CONFIDENCE
 from nonmun.search.index import nickname_arxiv_ids
+from nonmun.sources import source_named
 from nonmun.text.glossary import Clause, Glossary
 from nonmun.text.normalize import fold
 from nonmun.text.terms import latin_term, units
@@ -95,6 +97,10 @@ class SearchFilter:
     kind: str | None = None  # "paper" or "review"
     limit: int = 10
     papers: frozenset[int] | None = None  # only these papers (an evaluation pool)
+
+    def is_open(self) -> bool:
+        """Nothing narrowed: every field but ``limit`` at its default."""
+        return all(getattr(self, f.name) == f.default for f in fields(self) if f.name != "limit")
 
 
 @dataclass
@@ -153,8 +159,27 @@ def _tier(
     """One tier of results, ranked: the matches, the papers the query names, and the
     papers that the matching reviews review."""
     found = candidates(session, clauses, where, joiner, broad)
-    more = _missing(session, named, found, where) + _reviewed(session, found, where)
+    reviews = found
+    if not where.is_open():  # the reviews that speak of papers, whatever the filter
+        reviews = candidates(session, clauses, SearchFilter(kind="review"), joiner, broad)
+    more = _admitted(session, _missing(session, named, found) + _reviewed(session, reviews), where)
     return _rank(_best_of(found, more), named, tier)
+
+
+def _admitted(session: Session, found: list[Candidate], where: SearchFilter) -> list[Candidate]:
+    """The candidates that pass ``where`` (a paper found through its review must be of
+    the years, category… asked for, as if it had matched itself)."""
+    if where.is_open() or not found:
+        return found
+    doc = search_table.c
+    pairs = {(c.kind, c.ref) for c in found}
+    admitted = set()
+    for kind in ("paper", "review"):
+        refs = [ref for k, ref in pairs if k == kind]
+        if refs:
+            query = select(doc.ref_id).where(doc.kind == kind, doc.ref_id.in_(refs))
+            admitted |= {(kind, ref) for ref in session.scalars(_filtered(query, where))}
+    return [c for c in found if (c.kind, c.ref) in admitted]
 
 
 @dataclass
@@ -273,7 +298,7 @@ def _sqlite_ranked(
     them, if ``exhaustive``) that pass the filters. FTS5 yields matches newest first
     and scores only those the LIMIT keeps, so the cost is bounded however common the
     words; without filters it never touches search_doc."""
-    if where == SearchFilter(limit=where.limit) and not exhaustive:
+    if where.is_open() and not exhaustive:
         query = _unfiltered_ranked()
     else:
         joined = _matching().join_from(_fts, search_table, _fts.c.rowid == search_table.c.id)
@@ -394,15 +419,13 @@ def _filtered(query: Select[Any], where: SearchFilter) -> Select[Any]:
     if where.reviewed_only:
         query = query.where(exists().where(Mention.paper_id == doc.ref_id))
     if where.category:
-        query = query.where(
-            exists().where(Paper.id == doc.ref_id, Paper.categories.contains(where.category))
-        )
+        query = query.where(exists().where(Paper.id == doc.ref_id, in_category(where.category)))
     if where.author:
         query = query.where(_by_author(where.author))
     if where.source:
         query = query.where(
             exists().where(
-                Review.id == doc.ref_id, Review.source_id == Source.id, Source.name == where.source
+                Review.id == doc.ref_id, Review.source_id == Source.id, source_named(where.source)
             )
         )
     if where.tag:
@@ -415,11 +438,14 @@ def _filtered(query: Select[Any], where: SearchFilter) -> Select[Any]:
 def _by_author(name: str) -> Any:
     """Papers by an author (a substring of the author list) or reviews by a person."""
     doc = search_table.c
-    papers = exists().where(Paper.id == doc.ref_id, Paper.authors.cast(Text).ilike(f"%{name}%"))
+    pattern = f"%{escape_like(name)}%"
+    papers = exists().where(
+        Paper.id == doc.ref_id, Paper.authors.cast(Text).ilike(pattern, escape="\\")
+    )
     reviews = exists().where(
         ReviewAuthor.review_id == doc.ref_id,
         ReviewAuthor.person_id == Person.id,
-        Person.name.ilike(f"%{name}%"),
+        Person.name.ilike(pattern, escape="\\"),
     )
     return ((doc.kind == "paper") & papers) | ((doc.kind == "review") & reviews)
 
@@ -445,13 +471,13 @@ def _named(session: Session, query: str) -> set[tuple[str, int]]:
 
 
 def _missing(
-    session: Session, named: set[tuple[str, int]], found: list[Candidate], where: SearchFilter
+    session: Session, named: set[tuple[str, int]], found: list[Candidate]
 ) -> list[Candidate]:
     """The named papers and their reviews that a broad query's sample (or the words of
     a review) left out: papers rank as the best match, reviews as ``THROUGH_REVIEW`` of
-    it (unfiltered searches only)."""
+    it."""
     absent = named - {(c.kind, c.ref) for c in found}
-    if not absent or where != SearchFilter(limit=where.limit):
+    if not absent:
         return []
     best = max((c.relevance for c in found), default=1.0)
     papers = {ref: best for kind, ref in absent if kind == "paper"}
@@ -459,12 +485,10 @@ def _missing(
     return _looked_up(session, papers, "paper") + _looked_up(session, reviews, "review")
 
 
-def _reviewed(session: Session, found: list[Candidate], where: SearchFilter) -> list[Candidate]:
+def _reviewed(session: Session, found: list[Candidate]) -> list[Candidate]:
     """The papers that the found reviews review, each as relevant as its best review
     (times ``THROUGH_REVIEW``): a Korean query finds the English paper through its
-    Korean review. Unfiltered searches only."""
-    if where != SearchFilter(limit=where.limit):
-        return []
+    Korean review."""
     best: dict[int, Candidate] = {}  # paper → its most relevant review
     for review in found:
         for pid in review.reviewed:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -24,6 +25,7 @@ import snowballstemmer
 from nonmun.text.normalize import fold
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")  # kana, Han
 _LATIN = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
 _WORD = re.compile(r"\S+")
 NOUN_TAGS = frozenset({"NNG", "NNP", "NR", "XR", "XPN", "XSN", "SH"})
@@ -41,10 +43,13 @@ Unit = tuple[str, tuple[str, ...]]  # a word's term, and the parts of a compound
 
 def units(text: str) -> list[Unit]:
     """Each word of ``text`` as its search term and (for Korean compounds) its parts."""
+    text = normal(text)
+    found: list[Unit] = [(t, (t,)) for t in cjk_terms(text)]
+    if found:
+        text = _CJK.sub(lambda m: " " * len(m.group()), text)
     if not _HANGUL.search(text):
-        return [(t, (t,)) for w in _LATIN.findall(text) if (t := latin_term(w))]
+        return found + [(t, (t,)) for w in _LATIN.findall(text) if (t := latin_term(w))]
     tokens = _analyser().tokenize(text)
-    found: list[Unit] = []
     i = 0
     for word in _WORD.finditer(text):
         inside = []
@@ -55,6 +60,21 @@ def units(text: str) -> list[Unit]:
         found += _hangul_stem(text, inside)
         latin = _HANGUL.sub(" ", word.group())  # Latin runs as the Latin-only path reads them
         found += [(t, (t,)) for w in _LATIN.findall(latin) if (t := latin_term(w))]
+    return found
+
+
+def normal(text: str) -> str:
+    """The form every text is tokenised in: NFKC, so that Korean from a Mac (NFD),
+    fullwidth letters (ｆｕｌｌ) and ligatures (ﬁ) meet their ordinary forms."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+def cjk_terms(text: str) -> list[str]:
+    """Chinese and Japanese text, which has no spaces, as overlapping pairs of characters
+    (视频生成 → 视频 频生 生成), the usual way to search it without a dictionary."""
+    found = []
+    for run in _CJK.findall(text):
+        found += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
     return found
 
 
@@ -72,7 +92,8 @@ def _hangul_stem(text: str, tokens: list[Any]) -> list[Unit]:
 
 def terms(text: str) -> list[str]:
     """The terms a document is indexed under: each word's term and its parts."""
-    if not _HANGUL.search(text):
+    text = normal(text)
+    if not _HANGUL.search(text) and not _CJK.search(text):
         return [t for w in _LATIN.findall(text) if (t := latin_term(w))]
     found = []
     for term, parts in units(text):
@@ -87,7 +108,7 @@ def name_terms(text: str) -> list[str]:
     Korean analyser: a name has no particles, so each Hangul run is kept whole. Index
     papers under their nicknames this way, and importing a catalog never loads Kiwi
     (half a gigabyte) for the few Korean nicknames of well-known papers."""
-    found = []
+    found = cjk_terms(text := normal(text))
     for word in _WORD.findall(text):
         found += _HANGUL_RUN.findall(word)
         found += [t for w in _LATIN.findall(_HANGUL.sub(" ", word)) if (t := latin_term(w))]
