@@ -10,13 +10,14 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 import typer
-import typer.core
 from rich.console import Console
+from rich.markup import escape as esc
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -33,6 +34,7 @@ from nonmun.catalog.identifiers import require_arxiv_id
 from nonmun.catalog.importer import ImportSummary, import_snapshot, store_records
 from nonmun.catalog.lookup import (
     PaperFilter,
+    count_matching,
     find_paper,
     list_papers,
     paper_dict,
@@ -57,6 +59,11 @@ class _Console(Console):
         super().print(*(printable(o) if isinstance(o, str) else o for o in objects), **kwargs)
 
 
+class Kind(StrEnum):
+    paper = "paper"
+    review = "review"
+
+
 PARTIAL = 6  # exit status of an import that skipped some inputs and imported the rest
 
 out = _Console(highlight=False, soft_wrap=True)
@@ -68,25 +75,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-papers_app = typer.Typer(help="The catalog of papers: import, fetch, show, list, export.")
+papers_app = typer.Typer(
+    help="The catalog of papers: import, add, show, list, export, related, recommend, resolve."
+)
 app.add_typer(papers_app, name="papers")
 
 
-class _QueryByDefault(typer.core.TyperGroup):
-    """``nonmun search WORDS`` runs ``search query WORDS``; ``search reindex`` stays a command."""
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args != ["--help"]:
-            args = ["query", *args]
-        return super().parse_args(ctx, args)
-
-
-reviews_app = typer.Typer(help="The reviews in the hub: delete.")
+reviews_app = typer.Typer(help="Read and manage the hub's reviews: list, show, delete.")
 app.add_typer(reviews_app, name="reviews")
-search_app = typer.Typer(
-    cls=_QueryByDefault, help="Search papers and reviews (Korean and English)."
-)
-app.add_typer(search_app, name="search")
+sources_app = typer.Typer(help="The hub's sources (blogs, feeds, folders): list, rename, remove.")
+app.add_typer(sources_app, name="sources")
 export_app = typer.Typer(help="Write the hub out in other forms.")
 app.add_typer(export_app, name="export")
 eval_app = typer.Typer(help="Measure quality on labeled data.")
@@ -382,6 +380,8 @@ def papers_show(
         data = paper_dict(paper)
         data["reviews"] = [
             {
+                "id": m.review.id,
+                "ref": f"#{m.review.id}",
                 "title": m.review.title,
                 "source": m.review.source.name,
                 "authors": [p.name for p in m.review.authors],
@@ -399,7 +399,7 @@ def papers_show(
 
 
 def _print_paper(data: dict[str, Any]) -> None:
-    out.print(f"[bold]{data['title']}[/bold]")
+    out.print(f"[bold]{esc(data['title'])}[/bold]")
     if data["provisional"]:
         out.print("[yellow]provisional: named in a review, not yet in the catalog[/yellow]")
     out.print(", ".join(data["authors"]) or "(authors unknown)")
@@ -419,8 +419,13 @@ def _print_paper(data: dict[str, Any]) -> None:
         out.print(f"\n{data['abstract']}")
     out.print(f"\nReviews ({len(data['reviews'])}):")
     for r in data["reviews"]:
-        by = ", ".join(r["authors"]) or "unknown author"
-        out.print(f"  {r['role']:<9} {r['source']} · {by} · {r['date'] or 'undated'}: {r['title']}")
+        facts = [r["ref"], r["source"], ", ".join(r["authors"]), r["date"]]
+        line = " · ".join(f for f in facts if f)
+        out.print(f"  {r['role']:<9} {line}: {r['title']}", markup=False)
+        if r["url"]:
+            out.print(f"            {r['url']}", markup=False)
+    if data["reviews"]:
+        out.print(f"[dim]  {command_name()} reviews show #ID shows one whole[/dim]")
 
 
 @papers_app.command("list")
@@ -439,6 +444,7 @@ def papers_list(
     flt = PaperFilter(start, end, category, author, alias, limit, offset)
     with _reading(ctx) as session:
         rows = [paper_dict(p) for p in list_papers(session, flt)]
+        total = count_matching(session, flt)
     if as_json:
         _json(rows)
         return
@@ -449,7 +455,10 @@ def papers_list(
             if row["authors"]
             else ""
         )
-        out.print(f"{ident:<16} {row['year'] or '':<5} {row['title']}  [dim]{first}[/dim]")
+        mark = " (provisional)" if row["provisional"] else ""
+        line = f"{ident:<16} {row['year'] or '':<5} {esc(row['title'])}"
+        out.print(f"{line}  [dim]{esc(first + mark)}[/dim]")
+    _print_count(len(rows), total, offset, "paper")
 
 
 @papers_app.command("export")
@@ -513,6 +522,134 @@ def import_(
         raise typer.Exit(PARTIAL if report.shapes else 2)
 
 
+@reviews_app.command("list")
+def reviews_list(
+    ctx: typer.Context,
+    source: Annotated[str | None, typer.Option(help="A source: #id, name or its start.")] = None,
+    author: Annotated[str | None, typer.Option(help="Part of a writer's name.")] = None,
+    tag: Annotated[str | None, typer.Option(help="One of the review's tags.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this date on (2023-04-01).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this date (2023-04-30).")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List reviews, newest first, with their #id, source, author and papers."""
+    from nonmun.reviews import ReviewFilter, list_reviews, parse_day, review_dict
+
+    flt = ReviewFilter(
+        source, author, tag, parse_day(since, "--since"), parse_day(until, "--until"), limit, offset
+    )
+    with _reading(ctx) as session:
+        found, total = list_reviews(session, flt)
+        rows = [review_dict(r) for r in found]
+    if as_json:
+        _json({"total": total, "offset": offset, "reviews": rows})
+        return
+    for row in rows:
+        reviewed = [p["paper"] for p in row["papers"] if p["role"] == "reviewed"]
+        about = f"  → {', '.join(reviewed[:3])}" if reviewed else ""
+        facts = [row["date"] or "undated", row["source"]["name"], ", ".join(row["authors"])]
+        line = " · ".join(f for f in facts if f) + about
+        out.print(f"{row['ref']:<7} {esc(row['title'])}  [dim]{esc(line)}[/dim]")
+    _print_count(len(rows), total, offset, "review")
+
+
+def _print_count(shown: int, total: int, offset: int, noun: str) -> None:
+    """Under a list, on stderr (not the data): "1–50 of 91 papers; --offset 50 for more"."""
+    if total == 0:
+        err.print(f"no {noun}s" + (" match" if offset == 0 else " there"))
+    elif offset + shown < total:
+        err.print(
+            f"{offset + 1}–{offset + shown} of {total} {noun}s; --offset {offset + shown} for "
+            "more (or --limit)"
+        )
+    else:
+        err.print(f"{total} {noun}(s)")
+
+
+@reviews_app.command("show")
+def reviews_show(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="REVIEW", help="#id or one of its URLs.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show one review whole: where it is from, the papers it links to and why, its text."""
+    from nonmun.ingest.store import find_review
+    from nonmun.reviews import review_dict
+
+    with _reading(ctx) as session:
+        data = review_dict(find_review(session, ref), body=True)
+    if as_json:
+        _json(data)
+        return
+    out.print(f"[bold]{esc(data['title'])}[/bold]")
+    by = ", ".join(data["authors"])
+    facts = [data["ref"], data["date"] or "undated", by, data["source"]["name"]]
+    out.print(" · ".join(f for f in facts if f), markup=False)
+    for url in data["urls"]:
+        out.print(f"  {url}", markup=False)
+    if data["tags"] or data["category"]:
+        where = f"  ({data['category']})" if data["category"] else ""
+        out.print("tags: " + ", ".join(data["tags"]) + where, markup=False)
+    out.print(f"\nPapers ({len(data['papers'])}):")
+    for p in data["papers"]:
+        kind = "suggested" if p["suggestion"] else p["role"]
+        out.print(f"  {kind:<9} {p['paper']:<12} {p['title']}", markup=False)
+        why = f"{p['method']} {p['confidence']:.2f}: “{p['evidence'][:80]}”"
+        out.print(f"            [dim]{esc(why)}[/dim]")
+    out.print(f"\n{data['body']}", markup=False)
+
+
+@sources_app.command("list")
+def sources_list(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """Every source, with its #id, kind and how many reviews and digests it holds."""
+    from nonmun.sources import list_sources
+
+    with _reading(ctx) as session:
+        found = list_sources(session)
+    if as_json:
+        _json([s.as_json() for s in found])
+        return
+    for s in found:
+        facts = f"{s.kind} · {s.reviews} review(s) · {s.digests} digest(s) {s.url or ''}"
+        out.print(f"#{s.id:<5} {esc(s.name)}  [dim]{esc(facts)}[/dim]")
+    _print_count(len(found), len(found), 0, "source")
+
+
+@sources_app.command("rename")
+def sources_rename(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="SOURCE", help="#id, name or its start.")],
+    name: Annotated[str, typer.Argument(help="The new name.")],
+) -> None:
+    """Rename a source (its reviews stay as they are)."""
+    from nonmun.sources import rename_source
+
+    with _hub(ctx, write=True) as hub, hub.session() as session:
+        old = rename_source(session, ref, name)
+        out.print(f"#{old.id} is now named {old.name}")
+
+
+@sources_app.command("remove")
+def sources_remove(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="SOURCE", help="#id, name or its start.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Remove without asking.")] = False,
+) -> None:
+    """Remove a source with its reviews (and their links and search entries) and digests."""
+    from nonmun.sources import find_source, remove_source
+
+    with _hub(ctx, write=True) as hub, hub.session() as session:
+        source = find_source(session, ref)
+        if not yes and not typer.confirm(f"remove {source.name} and its reviews?", err=True):
+            raise typer.Exit(1)
+        name, count = remove_source(session, ref)
+    out.print(f"removed {name} and {count} review(s)")
+
+
 @reviews_app.command("delete")
 def reviews_delete(
     ctx: typer.Context,
@@ -526,28 +663,36 @@ def reviews_delete(
     out.print(f"{done} review(s) deleted")
 
 
-@search_app.command("query")
+@app.command("search")
 def search_query(
     ctx: typer.Context,
-    words: Annotated[list[str], typer.Argument(help="Words in any language, or an arXiv id/DOI.")],
+    words: Annotated[
+        list[str],
+        typer.Argument(metavar="WORDS", help="Words in any language, or an arXiv id/DOI."),
+    ],
     as_json: Annotated[bool, typer.Option("--json")] = False,
     years: Annotated[str | None, typer.Option(help="2019, 2019:2021, 2019: or :2021.")] = None,
     author: Annotated[str | None, typer.Option(help="A paper's author or a review's.")] = None,
     tag: Annotated[str | None, typer.Option(help="Reviews with this tag.")] = None,
-    category: Annotated[str | None, typer.Option(help="Papers in this arXiv category.")] = None,
-    source: Annotated[str | None, typer.Option(help="Reviews from this source.")] = None,
-    lang: Annotated[str | None, typer.Option(help="Reviews in this language (ko, en).")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Papers in this arXiv category or group (cs.CV, cs.).")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Reviews from this source (#id, name or its start).")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="Reviews in this language (ko, en, zh, ja).")
+    ] = None,
     reviewed: Annotated[bool, typer.Option(help="Only papers that have reviews.")] = False,
-    kind: Annotated[str | None, typer.Option(help="paper or review.")] = None,
+    kind: Annotated[Kind | None, typer.Option(help="Only papers, or only reviews.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 10,
 ) -> None:
     """Search papers and reviews; Korean and English queries find both."""
     from nonmun.search.query import SearchFilter, search
 
-    if kind not in (None, "paper", "review"):
-        raise NonmunError("--kind must be paper or review", source=kind)
     start, end = parse_years(years)
-    where = SearchFilter(start, end, author, tag, category, source, lang, reviewed, kind, limit)
+    what = kind.value if kind else None
+    where = SearchFilter(start, end, author, tag, category, source, lang, reviewed, what, limit)
     with _reading(ctx) as session:
         hits = search(session, " ".join(words), where)
     if as_json:
@@ -563,7 +708,7 @@ def search_query(
         out.print("  " + re.sub(r"\*\*(.+?)\*\*", r"[bold yellow]\1[/bold yellow]", marked))
 
 
-@search_app.command("reindex")
+@app.command("reindex")
 def search_reindex(ctx: typer.Context) -> None:
     """Rebuild the search index from the hub's papers and reviews."""
     from nonmun.search.index import reindex
@@ -645,10 +790,36 @@ def eval_links(
             out.print(f"  {line}")
 
 
+GLOBAL_OPTIONS = ("--hub", "--database-url")
+
+
+def global_options_first(args: list[str]) -> list[str]:
+    """``--hub`` and ``--database-url`` may come anywhere (``nonmun papers show X --hub H``):
+    move them before the command, where the app reads them."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS and "=" in arg:
+            front.append(arg)
+        elif name in GLOBAL_OPTIONS and i + 1 < len(args):
+            front += args[i : i + 2]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 def main() -> None:
     """Entry point: run the app, turning nonmun's errors into one line and an exit status."""
     try:
-        app()
+        app(args=global_options_first(sys.argv[1:]), prog_name="nonmun")
     except NonmunError as exc:
         err.print(f"error: {exc}", markup=False)
         sys.exit(exc.exit_code)

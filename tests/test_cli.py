@@ -62,10 +62,14 @@ def test_show_text(catalog: dict[str, str]) -> None:
 def test_show_unknown_and_malformed(catalog: dict[str, str]) -> None:
     unknown = run_cli("papers", "show", "2501.00001", env=catalog)
     assert (unknown.returncode, unknown.stderr.strip()) == (
-        3, "error: 2501.00001: no such paper in this hub")  # fmt: skip
+        3, "error: 2501.00001: no such paper in this hub; `nonmun papers add 2501.00001` fetches it from arXiv")  # fmt: skip
     malformed = run_cli("papers", "show", "what?", env=catalog)
     assert malformed.returncode == 2
-    assert malformed.stderr.strip() == "error: 'what?': not an arXiv id, DOI or known identifier"
+    assert malformed.stderr.strip() == (
+        "error: 'what?': not an id, nickname or title of a paper here; try `nonmun search 'what?'`"
+    )
+    by_title = run_cli("papers", "show", "attention is all you need", env=catalog)
+    assert by_title.returncode == 0 and by_title.stdout.startswith("Attention Is All You Need")
 
 
 def test_list_filters(catalog: dict[str, str]) -> None:
@@ -134,3 +138,41 @@ def test_user_errors_never_show_a_traceback(
     assert skipped.returncode == 0
     assert "1 new, 0 updated, 0 unchanged, 1 invalid" in skipped.stdout
     assert "line 2: invalid JSON" in skipped.stderr
+
+
+def test_reviews_and_sources_can_be_read_and_managed(tmp_path: Path) -> None:
+    hub = str(tmp_path / "demo")
+    assert run_cli("demo", hub).returncode == 0
+    listed = run_cli("--hub", hub, "reviews", "list", "--source", "duemoo", "--json")
+    data = json.loads(listed.stdout)
+    assert data["total"] == 12 and all(
+        r["source"]["name"].startswith("duemoo") for r in data["reviews"]
+    )
+    text = run_cli("--hub", hub, "reviews", "list", "--limit", "5")
+    assert text.stdout.count("\n") == 5 and "1–5 of 47 reviews; --offset 5" in text.stderr
+    assert (
+        "no reviews match"
+        in run_cli("--hub", hub, "reviews", "list", "--since", "2030-01-01").stderr
+    )
+    bad = run_cli("--hub", hub, "reviews", "list", "--since", "2023-02-30")
+    assert bad.returncode == 2 and "a date must look like" in bad.stderr
+    sam = json.loads(run_cli("--hub", hub, "papers", "show", "2010.01412", "--json").stdout)
+    ref = sam["reviews"][0]["ref"]
+    shown = run_cli("--hub", hub, "reviews", "show", ref)
+    assert shown.returncode == 0 and "reviewed  2010.01412" in shown.stdout
+    assert "title 0.95" in shown.stdout or "nickname" in shown.stdout  # the evidence
+    whole = json.loads(run_cli("--hub", hub, "reviews", "show", ref, "--json").stdout)
+    assert whole["body"] and whole["papers"][0]["evidence"]
+    assert ref in run_cli("--hub", hub, "papers", "show", "2010.01412").stdout
+    papers = run_cli("--hub", hub, "papers", "list", "--limit", "10")
+    assert "1–10 of 91 papers; --offset 10 for more" in papers.stderr
+    sources = json.loads(run_cli("--hub", hub, "sources", "list", "--json").stdout)
+    assert {s["name"]: s["reviews"] for s in sources}["duemoo's paper reviews"] == 12
+    renamed = run_cli("--hub", hub, "sources", "rename", "duemoo", "duemoo.github.io")
+    assert renamed.returncode == 0, renamed.stderr
+    removed = run_cli("--hub", hub, "sources", "remove", "duemoo.github.io", "--yes")
+    assert removed.returncode == 0 and "12 review(s)" in removed.stdout
+    after = json.loads(run_cli("--hub", hub, "overview", "--json").stdout)
+    assert after["counts"]["reviews"] == 35
+    unknown = run_cli("--hub", hub, "sources", "remove", "nowhere", "--yes")
+    assert unknown.returncode == 3 and "no such source" in unknown.stderr

@@ -97,7 +97,7 @@ def test_the_index_follows_imports_and_reindex_rebuilds_it(hub: Hub, tmp_path: P
     import_snapshot(hub, DEMO_CATALOG)
     with hub.session() as session:  # a hub from before search: papers, no index
         session.execute(delete(SearchDoc))
-    with pytest.raises(NotFoundError, match="run `nonmun search reindex`"):
+    with pytest.raises(NotFoundError, match="run `nonmun reindex`"):
         titles(hub, "pruning")
 
 
@@ -158,8 +158,16 @@ def test_cli_search(demo: Hub, hub_env: dict[str, str]) -> None:
     done = run_cli("search", "the", env=hub_env)
     assert done.returncode == 2 and "nothing to search for" in done.stderr
     assert "Traceback" not in done.stderr
-    done = run_cli("search", "reindex", env=hub_env)
+    done = run_cli("reindex", env=hub_env)
     assert done.returncode == 0 and "documents indexed" in done.stdout
+    done = run_cli("search", "reindex", env=hub_env)  # a word to search for, not a command
+    assert done.returncode == 0 and "documents indexed" not in done.stdout
+    helped = run_cli("search", "--help", env=hub_env)
+    assert all(f in helped.stdout for f in ("--years", "--tag", "--category", "--source", "--kind"))
+    bare = run_cli("search", env=hub_env)
+    assert bare.returncode == 2 and "Usage: nonmun search" in bare.stderr
+    after = run_cli("papers", "show", "2010.01412", "--hub", hub_env["NONMUN_HUB"], env=hub_env)
+    assert after.returncode == 0, after.stderr  # a global option after the command
 
 
 def test_labeled_queries(demo: Hub) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,16 +13,42 @@ from sqlalchemy.orm import Session, selectinload
 from nonmun.catalog.identifiers import PaperRef, parse_paper_ref
 from nonmun.db.schema import Mention, Paper, PaperAlias, PaperIdentifier, Review
 from nonmun.errors import InputError, NotFoundError
-from nonmun.text.normalize import fold
+from nonmun.text.normalize import fold, title_key
 
 
 def find_paper(session: Session, text: str) -> Paper:
-    """The paper named by ``text`` (arXiv id or URL, DOI, ``#id``, ``scheme:value``)."""
-    ref = parse_paper_ref(text)
+    """The paper named by ``text``: an arXiv id or URL, a DOI, ``#id``, ``scheme:value``,
+    or else a nickname or whole title that names exactly one paper ("ViT")."""
+    try:
+        ref = parse_paper_ref(text)
+    except InputError:
+        return _by_name(session, text)
     paper = session.scalars(_by_ref(ref).options(selectinload(Paper.aliases))).first()
     if paper is None:
-        raise NotFoundError("no such paper in this hub", source=text.strip())
+        hint = f"; `nonmun papers add {ref.arxiv}` fetches it from arXiv" if ref.arxiv else ""
+        raise NotFoundError(f"no such paper in this hub{hint}", source=text.strip())
     return paper
+
+
+def _by_name(session: Session, text: str) -> Paper:
+    """The one paper with this nickname or title; else an error that says what to try."""
+    name = " ".join(text.split())
+    by_alias = select(PaperAlias.paper_id).where(PaperAlias.key == fold(name))
+    query = (
+        select(Paper)
+        .where(or_(Paper.id.in_(by_alias), Paper.title_key == title_key(name)))
+        .options(selectinload(Paper.aliases))
+    )
+    found = list(session.scalars(query.limit(6)))
+    if len(found) == 1:
+        return found[0]
+    if found:
+        listed = "; ".join(f"{p.arxiv_id or '#' + str(p.id)} {p.title[:50]}" for p in found[:5])
+        raise InputError(f"names several papers ({listed}); give one's id", source=repr(name))
+    raise InputError(
+        f"not an id, nickname or title of a paper here; try `nonmun search {shlex.quote(name)}`",
+        source=repr(name),
+    )
 
 
 def _by_ref(ref: PaperRef) -> Select[Paper]:
@@ -68,7 +95,18 @@ def parse_years(text: str | None) -> tuple[int | None, int | None]:
 
 def list_papers(session: Session, flt: PaperFilter) -> list[Paper]:
     """Papers matching ``flt``, newest first."""
-    query = select(Paper)
+    query = _matching(select(Paper), flt)
+    query = query.order_by(Paper.published.desc().nulls_last(), Paper.id.desc())
+    query = query.options(selectinload(Paper.aliases))
+    return list(session.scalars(query.limit(flt.limit).offset(flt.offset)))
+
+
+def count_matching(session: Session, flt: PaperFilter) -> int:
+    """How many papers match ``flt`` in all (for "1–50 of 91")."""
+    return session.scalar(_matching(select(func.count()).select_from(Paper), flt)) or 0
+
+
+def _matching(query: Select[Any], flt: PaperFilter) -> Select[Any]:
     if flt.year_from is not None:
         query = query.where(Paper.year >= flt.year_from)
     if flt.year_to is not None:
@@ -81,8 +119,7 @@ def list_papers(session: Session, flt: PaperFilter) -> list[Paper]:
     if flt.alias:
         keyed = select(PaperAlias.paper_id).where(PaperAlias.key == fold(flt.alias))
         query = query.where(Paper.id.in_(keyed))
-    query = query.order_by(Paper.published.desc().nulls_last(), Paper.id.desc())
-    return list(session.scalars(query.limit(flt.limit).offset(flt.offset)))
+    return query
 
 
 def in_category(prefix: str) -> Any:
@@ -131,7 +168,7 @@ def paper_dict(paper: Paper) -> dict[str, Any]:
         "abstract": paper.abstract,
         "versions": paper.versions,
         "links": paper_links(paper),
-        "aliases": [a.alias for a in paper.aliases] if "aliases" in paper.__dict__ else [],
+        "aliases": sorted(a.alias for a in paper.aliases),
         "provisional": paper.provisional,
     }
 

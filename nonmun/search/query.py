@@ -238,7 +238,7 @@ def _require_index(session: Session) -> None:
     """A hub made before search existed has papers but no index yet: say what to run."""
     indexed = session.scalar(select(search_table.c.id).limit(1))
     if indexed is None and session.scalar(select(Paper.id).limit(1)) is not None:
-        raise NotFoundError("the search index is empty; run `nonmun search reindex` once")
+        raise NotFoundError("the search index is empty; run `nonmun reindex` once")
 
 
 def _by_identifier(session: Session, text_: str) -> Hit | None:

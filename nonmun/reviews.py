@@ -1,0 +1,114 @@
+"""Reading reviews: lists with filters, one review whole, and their JSON-ready views.
+
+The CLI's ``reviews list`` and ``reviews show`` (and, later, the site and the web
+app) show what these return; nothing about a review's shape is written twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, Text, cast, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from nonmun.catalog.lookup import escape_like
+from nonmun.db.schema import Mention, Person, Review, ReviewAuthor, Source
+from nonmun.errors import InputError
+from nonmun.linking.linker import MIN_CONFIDENCE
+from nonmun.sources import source_named
+
+
+@dataclass(frozen=True)
+class ReviewFilter:
+    """Which reviews to list; ``None`` means any."""
+
+    source: str | None = None  # #id, name or the start of a name
+    author: str | None = None  # part of a writer's name
+    tag: str | None = None  # one of its tags, exactly
+    since: date | None = None
+    until: date | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def parse_day(text: str | None, option: str) -> date | None:
+    """A date given by a user (``2023-04-26``); anything else names the option."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError("a date must look like 2023-04-26", source=f"{option} {text}") from None
+
+
+def _filtered(query: Select[Any], flt: ReviewFilter) -> Select[Any]:
+    if flt.source:
+        query = query.where(Review.source_id.in_(select(Source.id).where(source_named(flt.source))))
+    if flt.author:
+        pattern = f"%{escape_like(flt.author.casefold())}%"
+        people = select(ReviewAuthor.review_id).join(Person, Person.id == ReviewAuthor.person_id)
+        query = query.where(
+            Review.id.in_(people.where(func.lower(Person.name).like(pattern, escape="\\")))
+        )
+    if flt.tag:
+        query = query.where(cast(Review.tags, Text).contains(f'"{flt.tag.strip()}"'))
+    if flt.since:
+        query = query.where(Review.published >= flt.since)
+    if flt.until:
+        query = query.where(Review.published <= flt.until)
+    return query
+
+
+def list_reviews(session: Session, flt: ReviewFilter) -> tuple[list[Review], int]:
+    """The reviews ``flt`` asks for, newest first, and how many there are in all."""
+    total = session.scalar(_filtered(select(func.count()).select_from(Review), flt)) or 0
+    query = (
+        _filtered(select(Review), flt)
+        .options(selectinload(Review.source), selectinload(Review.authors))
+        .options(selectinload(Review.mentions).selectinload(Mention.paper))
+        .order_by(Review.published.desc().nulls_last(), Review.id.desc())
+    )
+    found = list(session.scalars(query.limit(flt.limit).offset(flt.offset)))
+    if flt.tag:  # the JSON text match above may be loose: keep exact tags only
+        found = [r for r in found if flt.tag.strip() in r.tags]
+    return found, total
+
+
+def review_dict(review: Review, *, body: bool = False) -> dict[str, Any]:
+    """A JSON-ready view of ``review``: what it is, where it is from, what it links to."""
+    data: dict[str, Any] = {
+        "id": review.id,
+        "ref": f"#{review.id}",
+        "title": review.title,
+        "authors": [p.name for p in review.authors],
+        "date": review.published.isoformat() if review.published else None,
+        "source": {"id": review.source.id, "name": review.source.name, "kind": review.source.kind},
+        "url": review.url,
+        "urls": list(dict.fromkeys([u for u in [review.url, *review.urls] if u])),
+        "tags": list(review.tags),
+        "category": review.category_path,
+        "language": review.language,
+        "papers": [mention_dict(m) for m in sorted(review.mentions, key=_mention_order)],
+    }
+    if body:
+        data["body"] = review.body
+    return data
+
+
+def mention_dict(mention: Mention) -> dict[str, Any]:
+    paper = mention.paper
+    return {
+        "paper": paper.arxiv_id or paper.doi or f"#{paper.id}",
+        "title": paper.title,
+        "role": mention.role,
+        "confidence": mention.confidence,
+        "suggestion": mention.confidence < MIN_CONFIDENCE,
+        "evidence": mention.evidence,
+        "method": mention.method,
+    }
+
+
+def _mention_order(m: Mention) -> tuple[bool, float, int]:
+    return (m.role != "reviewed", -m.confidence, m.paper_id)
