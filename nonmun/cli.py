@@ -64,6 +64,9 @@ class Kind(StrEnum):
     review = "review"
 
 
+CATEGORY_HELP = "arXiv category or group (cs.CV, cs.)."
+REVIEWED_HELP = "Only papers that a review reviews."
+SOURCE_HELP = "Only papers that this source's reviews review or mention (#id, name or its start)."
 PARTIAL = 6  # exit status of an import that skipped some inputs and imported the rest
 
 out = _Console(highlight=False, soft_wrap=True)
@@ -432,16 +435,20 @@ def _print_paper(data: dict[str, Any]) -> None:
 def papers_list(
     ctx: typer.Context,
     years: Annotated[str | None, typer.Option(help="2019, 2019:2021, 2019: or :2021.")] = None,
-    category: Annotated[str | None, typer.Option(help="arXiv category, e.g. cs.LG.")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="arXiv category or group (cs.CV, cs.).")
+    ] = None,
     author: Annotated[str | None, typer.Option(help="Part of an author's name.")] = None,
     alias: Annotated[str | None, typer.Option(help="A nickname, e.g. ViT.")] = None,
+    reviewed: Annotated[bool, typer.Option("--reviewed", help=REVIEWED_HELP)] = False,
+    source: Annotated[str | None, typer.Option(help=SOURCE_HELP)] = None,
     limit: Annotated[int, typer.Option(min=1)] = 50,
     offset: Annotated[int, typer.Option(min=0)] = 0,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List papers, newest first, with filters."""
     start, end = parse_years(years)
-    flt = PaperFilter(start, end, category, author, alias, limit, offset)
+    flt = PaperFilter(start, end, category, author, alias, limit, offset, reviewed, source)
     with _reading(ctx) as session:
         rows = [paper_dict(p) for p in list_papers(session, flt)]
         total = count_matching(session, flt)
@@ -469,8 +476,12 @@ def papers_export(
         Path | None, typer.Option("-o", "--output", help="File (default: stdout).")
     ] = None,
     years: Annotated[str | None, typer.Option(help="2019, 2019:2021, 2019: or :2021.")] = None,
-    category: Annotated[str | None, typer.Option()] = None,
-    author: Annotated[str | None, typer.Option()] = None,
+    category: Annotated[
+        str | None, typer.Option(help="arXiv category or group (cs.CV, cs.).")
+    ] = None,
+    author: Annotated[str | None, typer.Option(help="Part of an author's name.")] = None,
+    reviewed: Annotated[bool, typer.Option("--reviewed", help=REVIEWED_HELP)] = False,
+    source: Annotated[str | None, typer.Option(help=SOURCE_HELP)] = None,
     limit: Annotated[int, typer.Option(min=1)] = 1_000_000,
 ) -> None:
     """Export papers as BibTeX or CSL-JSON (for Zotero, Pandoc, LaTeX)."""
@@ -478,7 +489,8 @@ def papers_export(
         raise NonmunError("--format must be bibtex or csl-json", source=fmt)
     start, end = parse_years(years)
     with _reading(ctx) as session, err.status("exporting…"):
-        papers = list_papers(session, PaperFilter(start, end, category, author, None, limit))
+        flt = PaperFilter(start, end, category, author, None, limit, 0, reviewed, source)
+        papers = list_papers(session, flt)
         papers.reverse()
         text = (
             bibtex.write_bibtex(papers)

@@ -140,3 +140,17 @@ def test_bibtex_merges_with_the_arxiv_record(hub: Hub) -> None:
         assert resnet.doi == "10.1109/cvpr.2016.90"
         assert resnet.year == 2015
         assert resnet.venue and "Computer Vision" in resnet.venue
+
+
+def test_export_writes_plain_urls_protects_capitals_and_filters(tmp_path: Path) -> None:
+    hub = str(tmp_path / "demo")
+    assert run_cli("demo", hub).returncode == 0
+    done = run_cli("--hub", hub, "papers", "export", "--reviewed", "--source", "duemoo")
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    assert "\\url" not in text and "url = {https://arxiv.org/abs/" in text
+    assert "{Perceiver} {IO}" in text or "{IO}" in text  # capitals kept from lower-casing styles
+    assert "}\n\n@" in text and "}\n\n\n@" not in text  # one blank line between entries
+    entries = parse_bibtex(text, source="export.bib")
+    assert len(entries) == text.count("\n@") + 1 == 12  # the papers duemoo's blog reviewed
+    assert all(e.title and "{" not in e.title for e in entries)  # braces read back away

@@ -19,6 +19,7 @@ from bibtexparser import middlewares as mw
 from bibtexparser.entrypoint import parse_string, write_string
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
+from bibtexparser.writer import BibtexFormat
 
 from nonmun.catalog.identifiers import normalize_doi, parse_arxiv_id
 from nonmun.catalog.records import PaperRecord
@@ -145,14 +146,40 @@ def citation_keys(papers: Iterable[Paper]) -> dict[int, str]:
     return keys
 
 
+RAW_FIELDS = ("url", "doi", "eprint")  # addresses and ids: never LaTeX-encoded
+
+
 def write_bibtex(papers: list[Paper]) -> str:
-    """The papers as a BibTeX document."""
+    """The papers as a BibTeX document: text fields LaTeX-encoded, addresses as they
+    are (``url = {https://…}``), capitals of titles protected (``{BERT}``, ``{ImageNet}``)
+    so that a bibliography style's lower-casing keeps them, one blank line between."""
     library = Library()
     keys = citation_keys(papers)
+    raw: dict[str, dict[str, str]] = {}
     for paper in papers:
         kind, fields = _bib_fields(paper)
+        raw[keys[paper.id]] = {k: fields.pop(k) for k in RAW_FIELDS if fields.get(k)}
         library.add(Entry(kind, keys[paper.id], [Field(k, v) for k, v in fields.items() if v]))
-    return write_string(library, prepend_middleware=[mw.LatexEncodingMiddleware()])
+    library = mw.LatexEncodingMiddleware(enclose_urls=False).transform(library)
+    for entry in library.entries:
+        title = entry.fields_dict.get("title")
+        if title is not None:
+            title.value = protect_capitals(title.value)
+        for key, value in raw[entry.key].items():
+            entry.set_field(Field(key, value))
+    layout = BibtexFormat()  # type: ignore[no-untyped-call]
+    layout.block_separator = "\n"
+    return write_string(library, bibtex_format=layout)
+
+
+_CAPITALS = re.compile(
+    r"(?<![\\{\w])([A-Za-z]*[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[A-Z][a-z]*\d\w*)"
+)
+
+
+def protect_capitals(title: str) -> str:
+    """Braces around words whose capitals matter ("BERT", "ImageNet", "GPT-3", "T5")."""
+    return _CAPITALS.sub(lambda m: "{" + m.group(1) + "}", title)
 
 
 def _bib_fields(paper: Paper) -> tuple[str, dict[str, Any]]:

@@ -11,7 +11,7 @@ from sqlalchemy import Select, Text, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from nonmun.catalog.identifiers import PaperRef, parse_paper_ref
-from nonmun.db.schema import Mention, Paper, PaperAlias, PaperIdentifier, Review
+from nonmun.db.schema import Mention, Paper, PaperAlias, PaperIdentifier, Review, Source
 from nonmun.errors import InputError, NotFoundError
 from nonmun.text.normalize import fold, title_key
 
@@ -79,6 +79,8 @@ class PaperFilter:
     alias: str | None = None
     limit: int = 50
     offset: int = 0
+    reviewed: bool = False  # only papers some review reviews (not only mentions)
+    source: str | None = None  # only papers reviewed or mentioned by this source
 
 
 def parse_years(text: str | None) -> tuple[int | None, int | None]:
@@ -119,6 +121,16 @@ def _matching(query: Select[Any], flt: PaperFilter) -> Select[Any]:
     if flt.alias:
         keyed = select(PaperAlias.paper_id).where(PaperAlias.key == fold(flt.alias))
         query = query.where(Paper.id.in_(keyed))
+    if flt.reviewed or flt.source:
+        linked = select(Mention.paper_id).where(Mention.confidence >= 0.5)
+        if flt.reviewed:
+            linked = linked.where(Mention.role == "reviewed")
+        if flt.source:
+            from nonmun.sources import source_named
+
+            of_source = select(Review.id).join(Source).where(source_named(flt.source))
+            linked = linked.where(Mention.review_id.in_(of_source))
+        query = query.where(Paper.id.in_(linked))
     return query
 
 
