@@ -303,6 +303,7 @@ def _arxiv_client(ctx: typer.Context) -> ArxivClient:
         delay=settings.arxiv_delay,
         timeout=settings.arxiv_timeout,
         retries=settings.arxiv_retries,
+        on_retry=lambda message: err.print(message),
     )
 
 

@@ -21,6 +21,8 @@ from nonmun.catalog.records import PaperRecord, Version
 from nonmun.errors import InputError, NetworkError
 from nonmun.text.normalize import collapse
 
+CONNECT_TIMEOUT = 5.0  # seconds: no route to the host is known quickly
+MAX_ANSWER_BYTES = 50 << 20  # a page of 100 entries is well under 1 MB
 MAX_IDS_PER_REQUEST = 100
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = "nonmun (https://github.com/nonmun/nonmun; paper-review hub)"
@@ -38,12 +40,15 @@ class ArxivClient:
         retries: int = 3,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        on_retry: Callable[[str], None] | None = None,
     ):
         self.base_url, self.delay, self.retries = base_url, delay, retries
-        self._sleep = sleep
+        self._sleep, self._on_retry = sleep, on_retry
         self._last_request = float("-inf")
         self._http = httpx.Client(
-            timeout=timeout, transport=transport, headers={"User-Agent": USER_AGENT}
+            timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)),
+            transport=transport,
+            headers={"User-Agent": USER_AGENT},
         )
 
     def close(self) -> None:
@@ -64,37 +69,56 @@ class ArxivClient:
         """One API call (``id_list``, ``search_query``, ``max_results``…), parsed."""
         if isinstance(params.get("id_list"), list | tuple):
             params["id_list"] = ",".join(params["id_list"])
-        response = self._get(params)
-        feed = feedparser.parse(response.content)
+        status, body = self._get(params)
+        feed = feedparser.parse(body)
         errors = [e for e in feed.entries if "api/errors" in e.get("id", "")]
-        if errors or response.status_code == 400:
+        if errors or status == 400:
             reason = errors[0].get("summary", "bad request") if errors else "bad request"
             raise InputError(f"arXiv API rejected the request: {reason}", source="arXiv API")
-        if response.status_code != 200:
-            raise NetworkError(
-                f"arXiv API answered HTTP {response.status_code}", source="arXiv API"
-            )
+        if status != 200:
+            raise NetworkError(f"arXiv API answered HTTP {status}", source="arXiv API")
         return [parse_entry(entry) for entry in feed.entries]
 
-    def _get(self, params: dict[str, Any]) -> httpx.Response:
+    def _get(self, params: dict[str, Any]) -> tuple[int, bytes]:
+        """One answer (status, body), retried with backoff while arXiv is busy or slow;
+        no connection at all (offline, no route) fails at once: waiting will not help."""
         last_error = ""
         for attempt in range(self.retries + 1):
             if attempt:
-                self._sleep(self.delay * 2**attempt)
+                wait = self.delay * 2**attempt
+                if self._on_retry is not None:
+                    self._on_retry(f"arXiv API: {last_error}; trying again in {wait:.0f} s")
+                self._sleep(wait)
             self._wait_turn()
             try:
-                response = self._http.get(self.base_url, params=params)
+                status, body = self._answer(params)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                last_error = _describe(exc)
+                break
             except httpx.TransportError as exc:
                 last_error = _describe(exc)
                 continue
-            if response.status_code not in RETRY_STATUS:
-                return response
-            last_error = f"HTTP {response.status_code}"
+            if status not in RETRY_STATUS:
+                return status, body
+            last_error = f"HTTP {status}"
+        tries = f"after {attempt + 1} {'try' if attempt == 0 else 'tries'}"
         raise NetworkError(
-            f"cannot reach the arXiv API ({last_error}) after {self.retries + 1} tries; "
+            f"cannot reach the arXiv API ({last_error}) {tries}; "
             "check the connection and try again",
             source=httpx.URL(self.base_url).host,
         )
+
+    def _answer(self, params: dict[str, Any]) -> tuple[int, bytes]:
+        with self._http.stream("GET", self.base_url, params=params) as response:
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_ANSWER_BYTES:
+                    raise NetworkError(
+                        f"the arXiv API's answer is larger than {MAX_ANSWER_BYTES >> 20} MB",
+                        source=httpx.URL(self.base_url).host,
+                    )
+            return response.status_code, bytes(body)
 
     def _wait_turn(self) -> None:
         wait = self._last_request + self.delay - time.monotonic()
