@@ -18,35 +18,17 @@ import orjson
 import typer
 from rich.console import Console
 from rich.markup import escape as esc
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from nonmun import __version__, files
-from nonmun.catalog import bibtex
-from nonmun.catalog.arxiv_api import ArxivClient
-from nonmun.catalog.identifiers import require_arxiv_id
-from nonmun.catalog.importer import ImportSummary, import_snapshot, store_records
-from nonmun.catalog.lookup import (
-    PaperFilter,
-    count_matching,
-    find_paper,
-    list_papers,
-    paper_dict,
-    paper_mentions,
-    parse_years,
-)
 from nonmun.config import Settings, load_settings
-from nonmun.db.engine import Hub, head_revision, open_hub
 from nonmun.errors import NonmunError, NotFoundError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from nonmun.catalog.arxiv_api import ArxivClient
+    from nonmun.catalog.importer import ImportSummary
+    from nonmun.db.engine import Hub
 
 
 class _Console(Console):
@@ -128,6 +110,8 @@ def _settings(ctx: typer.Context) -> Settings:
 @contextmanager
 def _hub(ctx: typer.Context, write: bool = False) -> Iterator[Hub]:
     """The hub; a writing command may upgrade an older schema (only `init` creates one)."""
+    from nonmun.db.engine import open_hub
+
     hub = open_hub(_settings(ctx), upgrade=write, on_wait=lambda message: err.print(message))
     try:
         yield hub
@@ -137,6 +121,8 @@ def _hub(ctx: typer.Context, write: bool = False) -> Iterator[Hub]:
 
 @contextmanager
 def _hub_created(ctx: typer.Context) -> Iterator[Hub]:
+    from nonmun.db.engine import open_hub
+
     hub = open_hub(_settings(ctx), create=True, on_wait=lambda message: err.print(message))
     try:
         yield hub
@@ -172,6 +158,8 @@ def _json(data: Any) -> None:
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create a hub here (or in --hub), or upgrade its schema to this version."""
+    from nonmun.db.engine import head_revision
+
     with _hub_created(ctx) as hub:
         out.print(f"hub ready: {hub.settings.url_for_display} (schema {head_revision()})")
 
@@ -231,6 +219,9 @@ def papers_import(
     ] = False,
 ) -> None:
     """Import papers from an arXiv metadata snapshot or a BibTeX file (idempotent, resumable)."""
+    from nonmun.catalog import bibtex
+    from nonmun.catalog.importer import store_records
+
     kind = fmt if fmt != "auto" else "bibtex" if file.suffix.lower() == ".bib" else "snapshot"
     with _hub(ctx, write=True) as hub:
         if kind == "bibtex":
@@ -241,6 +232,17 @@ def papers_import(
 
 
 def _import_with_progress(hub: Hub, file: Path, skip_invalid: bool, restart: bool) -> ImportSummary:
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from nonmun.catalog.importer import import_snapshot
+
     columns = [
         TextColumn("importing {task.description}"),
         BarColumn(),
@@ -281,6 +283,9 @@ def papers_add(
     ids: Annotated[list[str], typer.Argument(help="arXiv ids or abs/pdf URLs.")],
 ) -> None:
     """Fetch papers from the arXiv API by id (one request for all, 3 s apart)."""
+    from nonmun.catalog.identifiers import require_arxiv_id
+    from nonmun.catalog.importer import store_records
+
     wanted = [require_arxiv_id(i) for i in ids]
     client = _arxiv_client(ctx)
     try:
@@ -297,6 +302,8 @@ def papers_add(
 
 
 def _arxiv_client(ctx: typer.Context) -> ArxivClient:
+    from nonmun.catalog.arxiv_api import ArxivClient
+
     settings = _settings(ctx)
     return ArxivClient(
         settings.arxiv_api_url,
@@ -339,6 +346,7 @@ def papers_related(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Papers related to one paper, each with its reasons."""
+    from nonmun.catalog.lookup import find_paper
     from nonmun.search.related import related_papers
 
     with _reading(ctx) as session:
@@ -354,6 +362,7 @@ def papers_recommend(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """What to read next, given a few papers you liked (with the reasons)."""
+    from nonmun.catalog.lookup import find_paper
     from nonmun.search.recommend import recommend
 
     with _reading(ctx) as session:
@@ -378,6 +387,8 @@ def papers_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Show one paper and every review of it."""
+    from nonmun.catalog.lookup import find_paper, paper_dict, paper_mentions
+
     with _reading(ctx) as session:
         paper = find_paper(session, ident)
         mentions = paper_mentions(session, paper)
@@ -448,6 +459,14 @@ def papers_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List papers, newest first, with filters."""
+    from nonmun.catalog.lookup import (
+        PaperFilter,
+        count_matching,
+        list_papers,
+        paper_dict,
+        parse_years,
+    )
+
     start, end = parse_years(years)
     flt = PaperFilter(start, end, category, author, alias, limit, offset, reviewed, source)
     with _reading(ctx) as session:
@@ -486,6 +505,9 @@ def papers_export(
     limit: Annotated[int, typer.Option(min=1)] = 1_000_000,
 ) -> None:
     """Export papers as BibTeX or CSL-JSON (for Zotero, Pandoc, LaTeX)."""
+    from nonmun.catalog import bibtex
+    from nonmun.catalog.lookup import PaperFilter, list_papers, parse_years
+
     if fmt not in ("bibtex", "csl-json"):
         raise NonmunError("--format must be bibtex or csl-json", source=fmt)
     start, end = parse_years(years)
@@ -701,6 +723,7 @@ def search_query(
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 10,
 ) -> None:
     """Search papers and reviews; Korean and English queries find both."""
+    from nonmun.catalog.lookup import parse_years
     from nonmun.search.query import SearchFilter, search
 
     start, end = parse_years(years)

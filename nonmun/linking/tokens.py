@@ -11,15 +11,9 @@ import re
 from dataclasses import dataclass
 
 from nonmun.text.normalize import fold
+from nonmun.text.terms import PARTICLES
 
 _TOKEN = re.compile(r"[0-9A-Za-z\u00C0-\u024F]+|[\uAC00-\uD7A3\u3131-\u318E]+|[^\W_]")
-_JOSA = sorted(
-    "은 는 이 가 을 를 의 에 와 과 로 도 만 으로 에서 에게 보다 처럼 까지 부터 이나 "
-    "이라는 라는 이란 란 이다 이고 이며 인 과의 와의 에는 에도 으로는 로는 으로서 로서 "
-    "입니다 이에요 예요".split(),
-    key=len,
-    reverse=True,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +38,7 @@ def without_josa(norm: str) -> str | None:
     """A Hangul token without its trailing particle, if it has one."""
     if not ("\uac00" <= norm[-1] <= "\ud7a3"):
         return None
-    for josa in _JOSA:
+    for josa in PARTICLES:
         if len(norm) > len(josa) + 1 and norm.endswith(josa):
             return norm[: -len(josa)]
     return None

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Select,
     String,
     Text,
+    bindparam,
     case,
     cast,
     column,
@@ -62,7 +63,7 @@ from nonmun.search.index import nickname_arxiv_ids
 from nonmun.sources import source_named
 from nonmun.text.glossary import Clause, Glossary
 from nonmun.text.normalize import fold
-from nonmun.text.terms import latin_term, units
+from nonmun.text.terms import PARTICLES, Unit, latin_term, normal, units
 
 MAX_QUERY_CHARS = 1000
 MAX_QUERY_WORDS = 24
@@ -78,6 +79,7 @@ TSVECTOR = (
     "(setweight(to_tsvector('simple', search_doc.title), 'A') || "
     "setweight(to_tsvector('simple', search_doc.body), 'B'))"
 )
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _fts = table("search_fts", column("rowid"))
 
@@ -130,7 +132,7 @@ def search(session: Session, query: str, where: SearchFilter | None = None) -> l
     exact = _by_identifier(session, clean)
     if exact is not None:
         return [exact]
-    words = units(clean)[:MAX_QUERY_WORDS]
+    words = query_units(session, clean)[:MAX_QUERY_WORDS]
     if not words:
         raise InputError("nothing to search for: the query has only stop words or symbols")
     clauses = Glossary.shipped().expand(words)
@@ -145,6 +147,76 @@ def search(session: Session, query: str, where: SearchFilter | None = None) -> l
         _require_index(session)
     qterms = {t for clause in clauses for alt in clause for t in alt}
     return _hits(session, found[: where.limit], qterms)
+
+
+def query_units(session: Session, phrase: str) -> list[Unit]:
+    """The query's words as search terms; Korean words that the index or the glossary
+    already knows, with or without a particle or ending ("트랜스포머는" → 트랜스포머),
+    or as two known parts ("강화학습" → 강화 + 학습), without the Korean analyser.
+
+    Loading Kiwi costs a command about two seconds and 300 MB; a query's words are
+    almost always nouns the index holds, so they are looked up in its vocabulary
+    (FTS5's, on SQLite) and Kiwi is loaded only for a word found in neither.
+    """
+    phrase = normal(phrase)
+    if not _HANGUL_WORD.search(phrase) or session.get_bind().dialect.name != "sqlite":
+        return units(phrase)
+    words = phrase.split()
+    if not all(_HANGUL_WORD.fullmatch(w) or not _HANGUL_WORD.search(w) for w in words):
+        return units(phrase)  # "transformer를": mixed words go to the analyser
+    options = {w: _stem_candidates(w) for w in words if _HANGUL_WORD.fullmatch(w)}
+    known = _known_terms(session, {c for cands in options.values() for c in _pieces(cands)})
+    found: list[Unit] = []
+    for word in words:
+        unit = _known_unit(options[word], known) if word in options else None
+        if word in options and unit is None:
+            return units(phrase)
+        found += [unit] if unit is not None else units(word)
+    return found
+
+
+def _known_unit(candidates: list[str], known: set[str]) -> Unit | None:
+    for stem in candidates:
+        if stem in known:
+            return (stem, (stem,))
+    for stem in candidates:
+        for cut in range(len(stem) - 1, 0, -1):
+            if stem[:cut] in known and stem[cut:] in known:
+                return (stem, (stem[:cut], stem[cut:]))
+    return None
+
+
+def _pieces(candidates: list[str]) -> set[str]:
+    """The candidates and every split of each into two parts."""
+    found = set(candidates)
+    for stem in candidates:
+        found |= {piece for cut in range(1, len(stem)) for piece in (stem[:cut], stem[cut:])}
+    return found
+
+
+def _known_terms(session: Session, terms: set[str]) -> set[str]:
+    """Which of ``terms`` the index holds (FTS5's vocabulary) or the glossary names."""
+    query = text("SELECT term FROM search_vocab WHERE term IN :terms").bindparams(
+        bindparam("terms", expanding=True)
+    )
+    held = set(session.connection().execute(query, {"terms": sorted(terms)}).scalars())
+    return held | (terms & Glossary.shipped().terms())
+
+
+def _stem_candidates(word: str) -> list[str]:
+    """The word and the word without each particle or ending it may end in, longest first."""
+    found = [word]
+    for ending in (*PARTICLES, *ENDINGS):
+        if len(word) > len(ending) + 1 and word.endswith(ending):
+            found.append(word[: -len(ending)])
+    return sorted(set(found), key=len, reverse=True)
+
+
+# endings of verbs and adjectives made from nouns (학습하는, 정규화된): their noun is the term
+ENDINGS = tuple(
+    "하는 하기 하고 하여 해서 했다 한다 합니다 하면 한 된 되는 되어 됐다 시키는 "
+    "적인 적으로 적".split()
+)
 
 
 def _tier(

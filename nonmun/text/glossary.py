@@ -40,6 +40,12 @@ class Glossary:
     def shipped(cls) -> Glossary:
         return _shipped()
 
+    def terms(self) -> frozenset[str]:
+        """Every term of every form (to know a query word without analysing it)."""
+        if not hasattr(self, "_terms"):
+            self._terms = frozenset(t for form in self.groups for t in form)
+        return self._terms
+
     def expand(self, query: list[Unit]) -> list[Clause]:
         """One clause per query word (the word, or the parts of a Korean compound), or per
         glossary phrase found (longest first), with the phrase's other-language forms."""

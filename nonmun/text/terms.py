@@ -34,6 +34,15 @@ STOP_WORDS = frozenset(
     "a an and are as at be by for from has have in is it its of on or that the this to was "
     "were will with we our via using use based".split()
 )
+# Korean particles (조사) and copulas a noun may end in, longest first: how a word is
+# matched without the analyser ("트랜스포머는" → 트랜스포머)
+PARTICLES = sorted(
+    "은 는 이 가 을 를 의 에 와 과 로 도 만 으로 에서 에게 보다 처럼 까지 부터 이나 "
+    "이라는 라는 이란 란 이다 이고 이며 인 과의 와의 에는 에도 으로는 로는 으로서 로서 "
+    "입니다 이에요 예요".split(),
+    key=len,
+    reverse=True,
+)
 _stemmer = snowballstemmer.stemmer("english")
 _lock = threading.Lock()
 _kiwi: Any = None
