@@ -40,6 +40,13 @@ class _Console(Console):
 
         super().print(*(printable(o) if isinstance(o, str) else o for o in objects), **kwargs)
 
+    def on_broken_pipe(self) -> None:
+        """`nonmun papers list | head`: the reader has what it wanted; that is success."""
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(0)
+
 
 class Kind(StrEnum):
     paper = "paper"
@@ -856,6 +863,9 @@ def main() -> None:
     """Entry point: run the app, turning nonmun's errors into one line and an exit status."""
     try:
         app(args=global_options_first(sys.argv[1:]), prog_name="nonmun")
+        sys.stdout.flush()
     except NonmunError as exc:
         err.print(f"error: {exc}", markup=False)
         sys.exit(exc.exit_code)
+    except BrokenPipeError:  # JSON written straight to stdout, read by `head`
+        out.on_broken_pipe()

@@ -188,3 +188,37 @@ def test_help_starts_without_the_library() -> None:
     loaded = done.stdout
     for heavy in ("sqlalchemy", "alembic", "httpx", "feedparser", "bibtexparser", "kiwipiepy"):
         assert f"'{heavy}'" not in loaded, heavy
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    """`nonmun papers list | head -1` exits 0, without a traceback."""
+    import subprocess
+    import sys
+
+    hub = str(tmp_path / "hub")
+    assert run_cli("--hub", hub, "init").returncode == 0
+    assert run_cli("--hub", hub, "papers", "import", str(SAMPLE)).returncode == 0
+    for extra in ([], ["--json"]):  # both more than a pipe holds (64 KB)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "nonmun",
+                "--hub",
+                hub,
+                "papers",
+                "list",
+                "--limit",
+                "600",
+                *extra,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            bufsize=0,
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.read(10)
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=60) == 0, err
+        assert "Traceback" not in err

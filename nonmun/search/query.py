@@ -168,10 +168,12 @@ def query_units(session: Session, phrase: str) -> list[Unit]:
     known = _known_terms(session, {c for cands in options.values() for c in _pieces(cands)})
     found: list[Unit] = []
     for word in words:
-        unit = _known_unit(options[word], known) if word in options else None
-        if word in options and unit is None:
-            return units(phrase)
-        found += [unit] if unit is not None else units(word)
+        if word not in options:
+            found += units(word)
+        elif word not in FUNCTION_WORDS:
+            # a word the index does not hold matches nothing, however it is analysed
+            unit = _known_unit(options[word], known)
+            found.append(unit or (options[word][-1], (options[word][-1],)))
     return found
 
 
@@ -212,6 +214,11 @@ def _stem_candidates(word: str) -> list[str]:
     return sorted(set(found), key=len, reverse=True)
 
 
+# words that carry no topic (the analyser drops them as verbs, adverbs or determiners)
+FUNCTION_WORDS = frozenset(
+    "위한 위해 대한 대해 통한 통해 관한 관해 따른 따라 같은 같이 있는 없는 있다 없다 하는 "
+    "되는 및 또는 그리고 등 등의 이런 그런 어떤 모든 각 더 잘 왜 어떻게 무엇 뭐".split()
+)
 # endings of verbs and adjectives made from nouns (학습하는, 정규화된): their noun is the term
 ENDINGS = tuple(
     "하는 하기 하고 하여 해서 했다 한다 합니다 하면 한 된 되는 되어 됐다 시키는 "
