@@ -21,7 +21,7 @@ from rich.markup import escape as esc
 
 from nonmun import __version__, files
 from nonmun.config import Settings, load_settings
-from nonmun.errors import NonmunError, NotFoundError
+from nonmun.errors import InputError, NonmunError, NotFoundError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -192,25 +192,34 @@ def demo(
 
 
 @app.command()
-def overview(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Print what the hub holds: counts, sources, and every reviewed paper with its reviews."""
+def overview(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(min=1, help="Papers to show (most reviewed first).")] = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Print what the hub holds: counts, sources, and the most reviewed papers."""
     from nonmun.overview import overview as build
 
     with _reading(ctx) as session:
-        view = build(session)
+        view = build(session, limit)
         if as_json:
             _json(view.as_json())
             return
         out.print(", ".join(f"{n} {name}" for name, n in view.counts.items()))
         out.print("\nSources:")
         for source, n in view.sources:
-            out.print(f"  {source.name} ({source.kind}): {n} review(s)")
-        out.print("\nPapers with reviews:")
+            out.print(f"  {source.name} ({source.kind}): {n} review(s)", markup=False)
+        out.print("\nPapers with reviews (most first):")
         for item in view.papers:
             ident = item.paper.arxiv_id or item.paper.doi or f"#{item.paper.id}"
-            out.print(f"  [{ident}] {item.paper.title}")
+            out.print(f"  [{ident}] {item.paper.title}", markup=False)
             for m in item.mentions:
-                out.print(f"      {m.role:<9} {m.review.source.name}: {m.review.title[:70]}")
+                review = m.review
+                line = f"#{review.id} {review.source.name}: {review.title[:70]}"
+                out.print(f"      {m.role:<9} {line}", markup=False)
+        more = view.counts["papers with reviews"] - len(view.papers)
+        if more > 0:
+            err.print(f"… and {more} more papers with reviews (--limit; papers list --reviewed)")
 
 
 @papers_app.command("import")
@@ -229,6 +238,8 @@ def papers_import(
     from nonmun.catalog import bibtex
     from nonmun.catalog.importer import store_records
 
+    if fmt not in ("auto", "snapshot", "bibtex"):
+        raise InputError("--format must be auto, snapshot or bibtex", source=fmt)
     kind = fmt if fmt != "auto" else "bibtex" if file.suffix.lower() == ".bib" else "snapshot"
     with _hub(ctx, write=True) as hub:
         if kind == "bibtex":
@@ -384,7 +395,8 @@ def _print_related(found: list[Any], as_json: bool) -> None:
         return
     for r in found:
         out.print(f"{r.arxiv or '#' + str(r.id):<12} {r.year or '':<5} {r.title}")
-        out.print(f"  [dim]{'; '.join(r.reasons)}[/dim]")
+        for reason in r.reasons:
+            out.print(f"  [dim]{esc(reason)}[/dim]")
 
 
 @papers_app.command("show")

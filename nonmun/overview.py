@@ -48,8 +48,9 @@ class Overview:
         }
 
 
-def overview(session: Session) -> Overview:
-    """Counts of every noun, reviews per source, and the papers that have reviews."""
+def overview(session: Session, limit: int = 20) -> Overview:
+    """Counts of every noun, reviews per source, and the ``limit`` papers with the most
+    reviews (two queries whatever the hub's size: the papers, then their mentions)."""
     counts = {
         name: session.scalar(select(func.count()).select_from(model)) or 0
         for name, model in [
@@ -70,8 +71,20 @@ def overview(session: Session) -> Overview:
         .group_by(Source.id)
         .order_by(Source.name)
     ).all()
+    linked = func.count(Mention.id).label("n")
+    top = session.execute(
+        select(Mention.paper_id, linked)
+        .group_by(Mention.paper_id)
+        .order_by(linked.desc(), Mention.paper_id)
+        .limit(limit)
+    ).all()
+    counts["papers with reviews"] = (
+        session.scalar(select(func.count(func.distinct(Mention.paper_id)))) or 0
+    )
+    ids = [pid for pid, _ in top]
     mentions = session.scalars(
         select(Mention)
+        .where(Mention.paper_id.in_(ids))
         .options(
             selectinload(Mention.paper), selectinload(Mention.review).selectinload(Review.source)
         )

@@ -17,7 +17,9 @@ def test_demo_builds_and_rebuilds(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo-hub"]
 
-    shown = run_cli("--hub", str(target), "overview", "--json", env={"PATH": "/usr/bin:/bin"})
+    shown = run_cli(
+        "--hub", str(target), "overview", "--json", "--limit", "100", env={"PATH": "/usr/bin:/bin"}
+    )
     assert shown.returncode == 0, shown.stderr
     view = json.loads(shown.stdout)
     assert view["counts"]["papers"] == 91
@@ -32,9 +34,12 @@ def test_demo_builds_and_rebuilds(tmp_path: Path) -> None:
     assert {(r["source"], r["role"]) for r in reviews} == {
         ("duemoo's paper reviews", "reviewed"), ("머신러닝&딥러닝 논문리뷰 (Tistory)", "reviewed")}  # fmt: skip
 
-    text = run_cli("--hub", str(target), "overview", env={"PATH": "/usr/bin:/bin"}).stdout
-    assert text.startswith("91 papers, 47 reviews")
-    assert "[2007.05471] Geometric Style Transfer" in text
+    done = run_cli("--hub", str(target), "overview", env={"PATH": "/usr/bin:/bin"})
+    assert done.stdout.startswith("91 papers, 47 reviews")
+    assert done.stdout.count("\n  [") == 20  # the 20 most reviewed papers, then how to see more
+    assert "… and 60 more papers with reviews (--limit" in done.stderr
+    wide = run_cli("--hub", str(target), "overview", "--limit", "100").stdout
+    assert "[2007.05471] Geometric Style Transfer" in wide
 
 
 def test_demo_papers_come_with_nicknames(tmp_path: Path) -> None:

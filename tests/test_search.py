@@ -354,3 +354,14 @@ def test_a_korean_search_does_not_load_the_korean_analyser(tmp_path: Path) -> No
     )
     assert slow.returncode == 0, slow.stderr
     assert fast.stdout.splitlines()[:-1] == slow.stdout.splitlines()[:-1]
+
+
+def test_related_says_what_is_similar_in_raw_terms(demo: Hub) -> None:
+    from nonmun.search.related import related_papers
+
+    with demo.session() as session:
+        sam = session.scalars(select(Paper).where(Paper.arxiv_id == "2010.01412")).one()
+        found = related_papers(session, sam, 10)
+    reasons = [r for item in found for r in item.reasons]
+    assert any("of its telling words (" in r for r in reasons)
+    assert not any(r.endswith("(1.00)") for r in reasons)  # nothing scaled to the best

@@ -54,12 +54,19 @@ def related_papers(
     for pid, count in _co_mentioned(session, paper.id).items():
         score[pid] += CO_MENTION_WEIGHT * min(count, 3)
         why[pid].append(f"mentioned with it in {count} review(s)")
+    shared = _shared_words(session, paper)
     for pid, similarity in _similar_text(session, paper, among).items():
         score[pid] += TEXT_WEIGHT * similarity
-        why[pid].append(f"similar title and abstract ({similarity:.2f})")
-    for pid, similarity in _similar_reviews(session, paper, among).items():
-        score[pid] += REVIEW_WEIGHT * similarity
-        why[pid].append(f"its reviews read alike ({similarity:.2f})")
+        words = shared(pid)
+        why[pid].append(
+            f"similar title and abstract: {len(words)} of its telling words "
+            f"({', '.join(words[:4])}{'…' if len(words) > 4 else ''})"
+        )
+    alike = _similar_reviews(session, paper, among)
+    top = max(alike.values(), default=0.0) or 1.0
+    for pid, similarity in alike.items():
+        score[pid] += REVIEW_WEIGHT * similarity / top
+        why[pid].append(f"its reviews read alike (BM25 {similarity:.1f})")
     for pid, names in _shared_authors(session, paper).items():
         score[pid] += AUTHOR_WEIGHT * len(names)
         why[pid].append("shares author " + ", ".join(names))
@@ -99,10 +106,28 @@ def _similar_text(
     return {ref: s / best for ref, s in found[:50]}
 
 
+def _shared_words(session: Session, paper: Paper) -> Any:
+    """A function giving the telling words of ``paper`` that another paper's text holds
+    (what "similar" means, in the words themselves rather than a score scaled to 1)."""
+    telling = _telling(session, terms(paper.title) + terms(paper.abstract or ""))
+
+    def shared(pid: int) -> list[str]:
+        doc = session.execute(
+            select(search_table.c.title, search_table.c.body).where(
+                search_table.c.kind == "paper", search_table.c.ref_id == pid
+            )
+        ).first()
+        held = set(f"{doc[0]} {doc[1]}".split()) if doc else set()
+        return [w for w in telling if w in held]
+
+    return shared
+
+
 def _similar_reviews(
     session: Session, paper: Paper, among: frozenset[int] | None = None
 ) -> dict[int, float]:
-    """Papers whose reviews share the telling words of this paper's reviews."""
+    """Papers whose reviews share the telling words of this paper's reviews, with the
+    BM25 relevance of their best review (not scaled)."""
     own = select(Mention.review_id).where(
         Mention.paper_id == paper.id,
         Mention.role == "reviewed",
@@ -128,8 +153,7 @@ def _similar_reviews(
     for rid, pid in reviewed:
         if among is None or pid in among:
             found[pid] = max(found.get(pid, 0.0), by_review[rid])
-    best = max(found.values(), default=0.0) or 1.0
-    return {pid: s / best for pid, s in found.items()}
+    return found
 
 
 def _alike(session: Session, words: list[str], where: SearchFilter) -> list[Candidate]:
