@@ -562,8 +562,10 @@ def import_(
     """Import reviews from pages and link them to the hub's papers."""
     from nonmun.ingest.importer import import_paths
 
-    with _hub(ctx, write=True) as hub, err.status("importing…"):
-        report = import_paths(hub, list(paths), shape=shape, source=source)
+    with _hub(ctx, write=True) as hub, err.status("importing…") as status:
+        report = import_paths(
+            hub, list(paths), shape=shape, source=source, progress=lambda m: status.update(esc(m))
+        )
     for path, found in report.shapes.items():
         out.print(f"{path}: {found}")
     out.print(

@@ -164,3 +164,10 @@ def test_importing_a_folder_again_under_another_name_duplicates_nothing(hub: Hub
         from nonmun.db.schema import Source
 
         assert [s.name for s in session.scalars(select(Source))] == ["ML papers (notes)"]
+
+
+def test_a_folder_import_says_how_far_it_is(hub: Hub) -> None:
+    heard: list[str] = []
+    import_paths(hub, [ML_PAPERS], progress=heard.append)
+    assert any("reading file 1" in m for m in heard)
+    assert any("linking 0 of" in m for m in heard)

@@ -9,7 +9,7 @@ files (``markdown.py``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -52,11 +52,16 @@ def import_paths(
     shape: str | None = None,
     source: str | None = None,
     fetcher: Fetcher | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
-    """Import every path or URL; a failing one is skipped with its reason, the rest go on."""
+    """Import every path or URL; a failing one is skipped with its reason, the rest go on.
+
+    ``progress`` hears what is being done ("ml-papers: linking 350 of 1706 files").
+    """
     if shape is not None and shape not in SHAPES:
         raise InputError(f"--as must be one of {', '.join(SHAPES)}", source=shape)
     job = _Job(hub, shape, source, fetcher or Fetcher(deadline=hub.settings.fetch_deadline))
+    job.progress = progress or (lambda message: None)
     try:
         for item in paths:
             job.run(item)
@@ -71,12 +76,14 @@ class _Job:
     def __init__(self, hub: Hub, shape: str | None, source: str | None, fetcher: Fetcher):
         self.hub, self.shape, self.source, self.fetcher = hub, shape, source, fetcher
         self.report = ImportReport()
+        self.progress: Callable[[str], None] = lambda message: None
         self.seen: set[str] = set()
         self._linker: Linker | None = None
 
     @property
     def linker(self) -> Linker:
         if self._linker is None:
+            self.progress("loading the catalog's titles and nicknames")
             with self.hub.session(write=False) as session:
                 self._linker = Linker(CatalogIndex.load(session))
         return self._linker
@@ -86,6 +93,7 @@ class _Job:
         if name in self.seen:
             return  # an OPML that lists itself, or a feed named twice: followed once
         self.seen.add(name)
+        self.progress(f"importing {name}")
         try:
             if not is_url(name) and Path(name).is_dir():
                 self._folder(Path(name))
@@ -101,7 +109,7 @@ class _Job:
         if is_archive(folder):
             self._restore(folder)
         else:
-            _import_folder(self.hub, folder, self.source, self.report, self.linker)
+            _import_folder(self.hub, folder, self.source, self.report, self.linker, self.progress)
 
     def _markdown_file(self, path: Path) -> None:
         """One Markdown post, as one file of its folder (importing the folder later agrees)."""
@@ -164,18 +172,29 @@ class _Job:
 
 
 def _import_folder(
-    hub: Hub, folder: Path, source: str | None, report: ImportReport, linker: Linker
+    hub: Hub,
+    folder: Path,
+    source: str | None,
+    report: ImportReport,
+    linker: Linker,
+    progress: Callable[[str], None],
 ) -> None:
     """Every Markdown file of ``folder``; files that cannot be read are skipped and named."""
     ref = SourceRef(source or folder_name(folder), "markdown-dir", str(folder.resolve()))
     records = []
-    for path in markdown_files(folder):
+    for n, path in enumerate(markdown_files(folder)):
+        if n % 100 == 0:
+            progress(f"{folder}: reading file {n + 1}")
         try:
             records.append(read_markdown(path, folder, ref))
         except InputError as exc:
             report.skipped.append(f"{exc.where()}{exc.message}")
+
+    def linking(done: int) -> None:
+        progress(f"{folder}: linking {done} of {len(records)} files to papers")
+
     with hub.session() as session:
-        report.add(store_reviews(session, records, linker))
+        report.add(store_reviews(session, records, linker, linking))
     report.shapes[str(folder)] = f"markdown folder ({len(records)} files)"
 
 

@@ -9,7 +9,7 @@ search in the same transaction; deleting a review takes it out of both.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 
 from sqlalchemy import Text, cast, delete, select
@@ -75,14 +75,20 @@ def clean_record(record: ReviewRecord) -> ReviewRecord:
 
 
 def store_reviews(
-    session: Session, records: Iterable[ReviewRecord], linker: Linker | None = None
+    session: Session,
+    records: Iterable[ReviewRecord],
+    linker: Linker | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> StoreSummary:
     """Insert or update each record's review, its source, authors and mentions.
 
-    ``linker`` defaults to one over the hub's whole catalog, built on first need.
+    ``linker`` defaults to one over the hub's whole catalog, built on first need;
+    ``progress`` hears how many records are done, every few.
     """
     summary = StoreSummary()
-    for raw in records:
+    for done, raw in enumerate(records):
+        if progress is not None and done % 25 == 0:
+            progress(done)
         record = clean_record(raw)
         source = get_source(session, record.source)
         digest = content_hash(record)
