@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -222,3 +223,24 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
         err = proc.stderr.read().decode()
         assert proc.wait(timeout=60) == 0, err
         assert "Traceback" not in err
+
+
+def test_a_hub_on_a_read_only_disk_can_be_read(tmp_path: Path, monkeypatch: Any) -> None:
+    """(As root every folder is writable, so the read-only folder is what os.access says.)"""
+    import os
+
+    from nonmun.catalog.lookup import find_paper
+    from nonmun.config import load_settings
+    from nonmun.db.engine import open_hub
+
+    hub = tmp_path / "demo"
+    assert run_cli("demo", str(hub)).returncode == 0
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == hub else real(p, mode))
+    opened = open_hub(load_settings(hub))
+    try:
+        assert "immutable=1" in str(opened.engine.url)
+        with opened.session(write=False) as session:
+            assert find_paper(session, "2010.01412").title.startswith("Sharpness-Aware")
+    finally:
+        opened.close()

@@ -7,6 +7,7 @@ SQLite is opened in WAL mode with foreign keys on; PostgreSQL uses psycopg 3.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import time
@@ -220,6 +221,8 @@ def open_hub(
         )
     if settings.is_sqlite:
         _sqlite_file(url).parent.mkdir(parents=True, exist_ok=True)
+        if not (create or upgrade) and not os.access(_sqlite_file(url).parent, os.W_OK):
+            url = _read_only(url)  # a hub on a read-only disk can still be read
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
@@ -259,7 +262,13 @@ def _check_revision(revision: str | None, create: bool, upgrade: bool, settings:
 
 
 def _sqlite_file(url: str) -> Path:
-    return Path(url.split(":///", 1)[1])
+    return Path(url.split(":///", 1)[1].removeprefix("file:").split("?", 1)[0])
+
+
+def _read_only(url: str) -> str:
+    """The URL of the same SQLite file opened read-only and immutable: without a
+    writable folder SQLite cannot make the journal files that WAL needs to read."""
+    return f"sqlite:///file:{_sqlite_file(url)}?mode=ro&immutable=1&uri=true"
 
 
 def table_names(engine: Engine) -> list[str]:
