@@ -187,3 +187,14 @@ def test_cli_import_is_idempotent(hub: Hub, hub_env: dict[str, str]) -> None:
     assert "0 imported, 0 updated, 33 unchanged, 0 skipped" in again.stdout
     forced = run_cli("import", "--as", "podcast", pages[0], env=hub_env)
     assert forced.returncode == 2 and "--as must be one of" in forced.stderr
+
+
+def test_a_digest_of_html_links_reads_like_one_of_abs_links() -> None:
+    from nonmun.ingest.pages import parse_page
+    from nonmun.ingest.records import SourceRef
+
+    text = (SAMPLES / "digest-weekly-arxiv.txt").read_text(encoding="utf-8")
+    html = text.replace("arxiv.org/abs/", "arxiv.org/html/")
+    assert html != text
+    ref = SourceRef("digest", "digest")
+    assert len(parse_page(html, ref).reviews) == len(parse_page(text, ref).reviews) > 10

@@ -17,9 +17,11 @@ _NEW_ID = re.compile(r"(?P<yymm>\d{4})\.(?P<num>\d{4,5})(?P<version>v\d+)?")
 _OLD_ID = re.compile(
     r"(?P<archive>[a-z]+(?:-[a-z]+)?)(?:\.[A-Za-z]{2})?/(?P<num>\d{7})(?P<version>v\d+)?"
 )
+# The one description of arXiv's addresses: the site and the kinds of page that name a paper
+ARXIV_HOST = r"(?:www\.|export\.)?arxiv\.org"
+ARXIV_PAGES = r"(?:abs|pdf|html|format)"
 _ARXIV_URL = re.compile(
-    r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format)/(?P<id>.+?)"
-    r"(?:\.pdf)?/?(?:[?#].*)?$",
+    rf"^(?:https?://)?{ARXIV_HOST}/{ARXIV_PAGES}/(?P<id>.+?)(?:\.pdf)?/?(?:[?#].*)?$",
     re.IGNORECASE,
 )
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from nonmun.catalog.identifiers import ARXIV_HOST, ARXIV_PAGES
 from nonmun.errors import InputError
 from nonmun.ingest.records import ReviewRecord, SourceRef
 
@@ -36,7 +37,8 @@ _EDITOR = re.compile(r"^(?:에디터|editor|글쓴이|작성자)\s*[|:：]\s*(?P
 _WEEK = re.compile(r"(?P<month>\d{1,2})월\s*(?P<week>\d)주차")
 _DATE = re.compile(r"(?P<y>20\d\d)\.\s*(?P<m>\d{1,2})\.\s*(?P<d>\d{1,2})\.")
 _PAPER_URL = re.compile(
-    r"^https?://(?:www\.)?(?:arxiv\.org/(?:abs|pdf)/\S+|openreview\.net/\S+|aclanthology\.org/\S+|"
+    rf"^https?://(?:{ARXIV_HOST}/{ARXIV_PAGES}/\S+|(?:www\.)?openreview\.net/\S+|"
+    r"(?:www\.)?aclanthology\.org/\S+|"
     r"proceedings\.mlr\.press/\S+|openaccess\.thecvf\.com/\S+)$"
 )
 _HASHTAG = re.compile(r"(?<![\w/#])#([A-Za-z가-힣][\w-]{0,40})")

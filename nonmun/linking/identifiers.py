@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from nonmun.catalog.identifiers import normalize_doi, parse_arxiv_id
+from nonmun.catalog.identifiers import ARXIV_PAGES, normalize_doi, parse_arxiv_id
 
 _ARXIV_MENTION = re.compile(
-    r"(?:arxiv\.org/(?:abs|pdf|html)/|arxiv:\s*)"
+    rf"(?:arxiv\.org/{ARXIV_PAGES}/|arxiv:\s*)"
     r"(\d{4}\.\d{4,5}(?:v\d+)?|[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)",
     re.IGNORECASE,
 )

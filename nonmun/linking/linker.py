@@ -27,10 +27,9 @@ _CUES = re.compile(
 )
 _URL_LEAD = re.compile(r"^(?:https?://)?(?:www\.|export\.)?$")
 # "[논문 리뷰]", "Paper Review:", "(리뷰)" before a title, and a nickname before its colon
-_REVIEW_MARK = re.compile(
-    r"^[\[(]?\s*(?:paper\s*review|논문\s*(?:리뷰|정리|읽기)|리뷰|review|paper)\s*[\])]?\s*[:\-|]?\s*",
-    re.IGNORECASE,
-)
+_MARK_WORDS = r"(?:paper\s*review|논문\s*(?:리뷰|정리|읽기)|리뷰|review|paper)"
+_MARK = rf"[\[(]?\s*{_MARK_WORDS}\s*[\])]?\s*[:\-|]?\s*"
+_REVIEW_MARK = re.compile(f"^{_MARK}", re.IGNORECASE)
 # "CLIP 논문에 대해 소개해드리려고 합니다": the name, then 논문, in a sentence introducing it
 _PAPER_AFTER = re.compile(
     r"\s*(?:\([^)]{1,20}\)\s*)?(?:논문|paper)[^.\n]{0,30}(?:소개|리뷰|살펴|정리|review)",
@@ -269,7 +268,6 @@ def _case_ok(nick: Nickname, text: str, tokens: list[Token], i: int, size: int) 
     return True
 
 
-_MARK_WORDS = r"(?:paper\s*review|논문\s*(?:리뷰|정리|읽기)|리뷰|review|paper)"
 _MARKED_TITLE = re.compile(
     rf"^\s*(?:[\[(]\s*{_MARK_WORDS}\s*[\])]\s*[:\-|]?|{_MARK_WORDS}\s*[:\-|])\s*(?P<rest>\S.*)$",
     re.IGNORECASE,
@@ -283,7 +281,7 @@ def title_after_mark(title: str) -> str | None:
 
 
 _TITLE_LINE = re.compile(
-    r"^[ \t#>*]*(?P<mark>" + _REVIEW_MARK.pattern[1:] + r")?[\"“‘']?(?P<title>[^\"“”‘’()\n]{3,80}?)"
+    rf"^[ \t#>*]*(?P<mark>{_MARK})?[\"“‘']?(?P<title>[^\"“”‘’()\n]{{3,80}}?)"
     r"[\"”’']?\s*(?P<byline>\([^()\n]*\)(?:\s*-\s*[^.\n]{0,40}et al\.?)?)?\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
