@@ -171,3 +171,14 @@ def test_a_folder_import_says_how_far_it_is(hub: Hub) -> None:
     import_paths(hub, [ML_PAPERS], progress=heard.append)
     assert any("reading file 1" in m for m in heard)
     assert any("linking 0 of" in m for m in heard)
+
+
+def test_comma_separated_tags_keep_their_spaces(hub: Hub, tmp_path: Path) -> None:
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "a.md").write_text("---\ntitle: A\ntags: deep learning, NLP\n---\nbody\n")
+    (posts / "b.md").write_text("---\ntitle: B\ntags: resnet cnn\n---\nbody\n")
+    import_paths(hub, [posts])
+    with hub.session() as session:
+        tags = {r.title: r.tags for r in session.scalars(select(Review))}
+    assert tags == {"A": ["deep learning", "NLP"], "B": ["resnet", "cnn"]}

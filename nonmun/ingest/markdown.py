@@ -201,9 +201,8 @@ def _list(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        return [
-            v.strip() for v in re.split(r"[,\s]+" if "," in value else r"\s+", value) if v.strip()
-        ]
+        # "deep learning, NLP": two tags; Jekyll's "resnet cnn": two tags
+        return [v.strip() for v in re.split(r"," if "," in value else r"\s+", value) if v.strip()]
     if isinstance(value, list):
         return [_text(v) for v in value if _text(v)]
     return [_text(value)]
