@@ -63,13 +63,12 @@ err = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 app = typer.Typer(
     help="nonmun (논문): a self-hosted hub for machine-learning paper reviews.",
+    context_settings={"max_content_width": 120},
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-papers_app = typer.Typer(
-    help="The catalog of papers: import, add, show, list, export, related, recommend, resolve."
-)
+papers_app = typer.Typer(help="The catalog of papers: show, list, import, add, export…")
 app.add_typer(papers_app, name="papers")
 
 
@@ -164,7 +163,7 @@ def _json(data: Any) -> None:
 
 @app.command()
 def init(ctx: typer.Context) -> None:
-    """Create a hub here (or in --hub), or upgrade its schema to this version."""
+    """Create a hub here (or in --hub), or upgrade its schema."""
     from nonmun.db.engine import head_revision
 
     with _hub_created(ctx) as hub:
@@ -181,7 +180,10 @@ def demo(
         bool, typer.Option("--force", help="Replace the database of a hub that is there.")
     ] = False,
 ) -> None:
-    """Build a demo hub from the sample pages and a small catalog, in a new or empty folder."""
+    """Build the demo hub: sample pages and a small catalog.
+
+    Only in a new or empty folder, or over a demo hub (--force: over any hub).
+    """
     from nonmun.demo import build_demo
 
     with err.status("building the demo hub…"):
@@ -197,7 +199,7 @@ def overview(
     limit: Annotated[int, typer.Option(min=1, help="Papers to show (most reviewed first).")] = 20,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Print what the hub holds: counts, sources, and the most reviewed papers."""
+    """What the hub holds: counts, sources, most reviewed papers."""
     from nonmun.overview import overview as build
 
     with _reading(ctx) as session:
@@ -234,7 +236,10 @@ def papers_import(
         bool, typer.Option(help="Ignore a checkpoint left by an interrupted import.")
     ] = False,
 ) -> None:
-    """Import papers from an arXiv metadata snapshot or a BibTeX file (idempotent, resumable)."""
+    """Import papers from an arXiv snapshot or a BibTeX file.
+
+    Idempotent and resumable: run the same command again after an interruption.
+    """
     from nonmun.catalog import bibtex
     from nonmun.catalog.importer import store_records
 
@@ -300,7 +305,10 @@ def papers_add(
     ctx: typer.Context,
     ids: Annotated[list[str], typer.Argument(help="arXiv ids or abs/pdf URLs.")],
 ) -> None:
-    """Fetch papers from the arXiv API by id (one request for all, 3 s apart)."""
+    """Fetch papers from the arXiv API by id.
+
+    One request for all of them; requests are 3 s apart, as arXiv asks.
+    """
     from nonmun.catalog.identifiers import require_arxiv_id
     from nonmun.catalog.importer import store_records
 
@@ -337,7 +345,10 @@ def papers_resolve(
     ctx: typer.Context,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many papers.")] = None,
 ) -> None:
-    """Complete provisional papers (named in reviews, absent from the catalog) from arXiv."""
+    """Complete provisional papers from the arXiv API.
+
+    Provisional papers are named in reviews but absent from the catalog.
+    """
     from nonmun.linking.provisional import resolve
 
     client = _arxiv_client(ctx)
@@ -379,7 +390,7 @@ def papers_recommend(
     limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """What to read next, given a few papers you liked (with the reasons)."""
+    """What to read next, given a few papers you liked."""
     from nonmun.catalog.lookup import find_paper
     from nonmun.search.recommend import recommend
 
@@ -523,7 +534,7 @@ def papers_export(
     source: Annotated[str | None, typer.Option(help=SOURCE_HELP)] = None,
     limit: Annotated[int, typer.Option(min=1)] = 1_000_000,
 ) -> None:
-    """Export papers as BibTeX or CSL-JSON (for Zotero, Pandoc, LaTeX)."""
+    """Export papers as BibTeX or CSL-JSON (Zotero, Pandoc, LaTeX)."""
     from nonmun.catalog import bibtex
     from nonmun.catalog.lookup import PaperFilter, list_papers, parse_years
 
@@ -590,7 +601,7 @@ def reviews_list(
     offset: Annotated[int, typer.Option(min=0)] = 0,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """List reviews, newest first, with their #id, source, author and papers."""
+    """List reviews, newest first, with their #id and papers."""
     from nonmun.reviews import ReviewFilter, list_reviews, parse_day, review_dict
 
     flt = ReviewFilter(
@@ -630,7 +641,11 @@ def reviews_show(
     ref: Annotated[str, typer.Argument(metavar="REVIEW", help="#id or one of its URLs.")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Show one review whole: where it is from, the papers it links to and why, its text."""
+    """Show one review whole, with its papers and why.
+
+    Where it is from, its URLs and tags, the papers it links to with role, method,
+    confidence and evidence, and its text.
+    """
     from nonmun.ingest.store import find_review
     from nonmun.reviews import review_dict
 
@@ -661,7 +676,7 @@ def reviews_show(
 def sources_list(
     ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False
 ) -> None:
-    """Every source, with its #id, kind and how many reviews and digests it holds."""
+    """Every source, with its #id, kind and counts."""
     from nonmun.sources import list_sources
 
     with _reading(ctx) as session:
@@ -695,7 +710,7 @@ def sources_remove(
     ref: Annotated[str, typer.Argument(metavar="SOURCE", help="#id, name or its start.")],
     yes: Annotated[bool, typer.Option("--yes", help="Remove without asking.")] = False,
 ) -> None:
-    """Remove a source with its reviews (and their links and search entries) and digests."""
+    """Remove a source with its reviews and digests."""
     from nonmun.sources import find_source, remove_source
 
     with _hub(ctx, write=True) as hub, hub.session() as session:
@@ -711,7 +726,7 @@ def reviews_delete(
     ctx: typer.Context,
     refs: Annotated[list[str], typer.Argument(metavar="REVIEW…", help="#id or URL.")],
 ) -> None:
-    """Delete reviews, with their links to papers and their place in search."""
+    """Delete reviews, with their links and search entries."""
     from nonmun.ingest.store import delete_reviews, find_review
 
     with _hub(ctx) as hub, hub.session() as session:
@@ -758,9 +773,10 @@ def search_query(
     if not hits:
         out.print("no results")
     for h in hits:
-        ident = h.arxiv or (h.source or h.kind)
-        extra = f" · {h.reviews} review(s)" if h.kind == "paper" and h.reviews else ""
-        out.print(f"[bold]{h.title}[/bold]  [dim]{h.kind} · {ident} · {h.year or ''}{extra}[/dim]")
+        ref = (h.arxiv or f"#{h.id}") if h.kind == "paper" else f"#{h.id} {h.source or ''}"
+        reviews = f"{h.reviews} review(s)" if h.kind == "paper" and h.reviews else ""
+        facts = " · ".join(str(f) for f in (h.kind, ref.strip(), h.year, reviews) if f)
+        out.print(f"[bold]{esc(h.title)}[/bold]  [dim]{esc(facts)}[/dim]")
         marked = h.snippet.replace("[", "\\[")
         out.print("  " + re.sub(r"\*\*(.+?)\*\*", r"[bold yellow]\1[/bold yellow]", marked))
 
@@ -780,7 +796,10 @@ def export_markdown(
     ctx: typer.Context,
     directory: Annotated[Path, typer.Argument(help="Folder to write (replaced if an export).")],
 ) -> None:
-    """The whole hub as Markdown with front matter; `nonmun import DIR` restores it."""
+    """The whole hub as Markdown files with front matter.
+
+    `nonmun import DIR` restores it.
+    """
     from nonmun.archive import export_markdown as export
 
     with _reading(ctx) as session, err.status("exporting…"):
@@ -797,7 +816,10 @@ def link(
     jsonl: Annotated[Path, typer.Option("--jsonl", help='Input: {"id", "text"} per line.')],
     out: Annotated[Path, typer.Option("--out", help="Output: the papers of each text.")],
 ) -> None:
-    """Link texts to the hub's papers in batch (a stable interface for scripts)."""
+    """Link texts to the hub's papers in batch (JSON lines).
+
+    A stable interface for scripts.
+    """
     from nonmun.linking.batch import link_jsonl
 
     with _reading(ctx) as session, err.status("linking…"):
@@ -832,7 +854,7 @@ def eval_links(
     file: Annotated[Path, typer.Argument(help="Labeled texts, as in links-dev.jsonl.")],
     show_errors: Annotated[bool, typer.Option("--errors", help="List misses.")] = False,
 ) -> None:
-    """Precision and recall of the linker for reviewed and mentioned papers."""
+    """Precision and recall of the linker, per role."""
     from nonmun.linking.batch import evaluate_file
 
     with _reading(ctx) as session, err.status("linking the labeled texts…"):

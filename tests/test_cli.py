@@ -244,3 +244,13 @@ def test_a_hub_on_a_read_only_disk_can_be_read(tmp_path: Path, monkeypatch: Any)
             assert find_paper(session, "2010.01412").title.startswith("Sharpness-Aware")
     finally:
         opened.close()
+
+
+def test_help_lists_every_command_whole_on_80_columns() -> None:
+    import os
+
+    env = {**os.environ, "COLUMNS": "80"}
+    for group in ([], ["papers"], ["reviews"], ["sources"], ["export"], ["eval"]):
+        shown = run_cli(*group, "--help", env=env).stdout
+        commands = shown.split("Commands:", 1)[1]
+        assert not [line for line in commands.splitlines() if line.rstrip().endswith("...")]
