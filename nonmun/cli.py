@@ -114,22 +114,12 @@ def _settings(ctx: typer.Context) -> Settings:
 
 
 @contextmanager
-def _hub(ctx: typer.Context, write: bool = False) -> Iterator[Hub]:
+def _hub(ctx: typer.Context, write: bool = False, create: bool = False) -> Iterator[Hub]:
     """The hub; a writing command may upgrade an older schema (only `init` creates one)."""
     from nonmun.db.engine import open_hub
 
-    hub = open_hub(_settings(ctx), upgrade=write, on_wait=lambda message: err.print(message))
-    try:
-        yield hub
-    finally:
-        hub.close()
-
-
-@contextmanager
-def _hub_created(ctx: typer.Context) -> Iterator[Hub]:
-    from nonmun.db.engine import open_hub
-
-    hub = open_hub(_settings(ctx), create=True, on_wait=lambda message: err.print(message))
+    settings = _settings(ctx)
+    hub = open_hub(settings, create=create, upgrade=write, on_wait=lambda m: err.print(m))
     try:
         yield hub
     finally:
@@ -166,7 +156,7 @@ def init(ctx: typer.Context) -> None:
     """Create a hub here (or in --hub), or upgrade its schema."""
     from nonmun.db.engine import head_revision
 
-    with _hub_created(ctx) as hub:
+    with _hub(ctx, create=True) as hub:
         out.print(f"hub ready: {hub.settings.url_for_display} (schema {head_revision()})")
 
 
