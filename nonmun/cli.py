@@ -241,6 +241,7 @@ def papers_import(
             summary = store_records(hub, bibtex.read_bibtex(file), str(file))
         else:
             summary = _import_with_progress(hub, file, skip_invalid, restart)
+        _relink_for(hub, summary)
     _print_summary(summary)
 
 
@@ -280,6 +281,18 @@ def _import_with_progress(hub: Hub, file: Path, skip_invalid: bool, restart: boo
             ) from None
 
 
+def _relink_for(hub: Hub, summary: ImportSummary) -> None:
+    """New papers: the reviews already in the hub are linked to them as well, so the
+    links do not depend on which came first."""
+    from nonmun.linking.mentions import relink_hub
+
+    if summary.new or summary.updated:
+        with err.status("linking the hub's reviews to the new papers…"), hub.session() as session:
+            changed = relink_hub(session)
+        if changed:
+            err.print(f"{changed} review(s) linked again to the new papers")
+
+
 def _print_summary(summary: ImportSummary) -> None:
     resumed = f" (resumed after line {summary.resumed_at})" if summary.resumed_at else ""
     out.print(
@@ -314,6 +327,7 @@ def papers_add(
         raise NotFoundError("arXiv has no such paper; nothing was added", source=", ".join(missing))
     with _hub(ctx, write=True) as hub:
         summary = store_records(hub, found.values(), "arXiv API")
+        _relink_for(hub, summary)
     _print_summary(summary)
 
 

@@ -148,3 +148,31 @@ def test_a_writer_gives_up_after_lock_timeout(hub: Hub, hub_env: dict[str, str])
         done = run_cli("import", PAGES[0], env={**hub_env, "NONMUN_LOCK_TIMEOUT": "1"})
     assert done.returncode == 5 and "Traceback" not in done.stderr
     assert "another nonmun has been writing to this hub for over 1 s" in done.stderr
+
+
+def test_links_do_not_depend_on_import_order(
+    hub: Hub, hub_env: dict[str, str], settings: Settings, tmp_path: Path
+) -> None:
+    """Reviews first and then the catalog end where the catalog and then the reviews do:
+    the reviews already in the hub are linked again when papers arrive."""
+    catalog = Path(__file__).parents[1] / "nonmun" / "data" / "demo" / "catalog.jsonl"
+    pages = [str(p) for p in sorted(SAMPLES.glob("*.txt"))]
+    assert run_cli("import", *pages, env=hub_env).returncode == 0
+    done = run_cli("papers", "import", str(catalog), env=hub_env)
+    assert done.returncode == 0 and "review(s) linked again to the new papers" in done.stderr
+
+    other_env = _env(hub_env, _second_hub(settings, tmp_path))
+    assert run_cli("init", env=other_env).returncode == 0
+    assert run_cli("papers", "import", str(catalog), env=other_env).returncode == 0
+    assert run_cli("import", *pages, env=other_env).returncode == 0
+    other = open_hub(
+        Settings(
+            hub=Path(other_env["NONMUN_HUB"]), database_url=other_env.get("NONMUN_DATABASE_URL")
+        )
+    )
+    try:
+        first, second = _state(hub), _state(other)
+    finally:
+        other.close()
+    assert len(first["mentions"]) > 80
+    assert first["mentions"] == second["mentions"]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from nonmun.db.schema import Mention, Paper, Review
 from nonmun.ingest.records import MentionRecord
 from nonmun.linking.learn import learn_nicknames
-from nonmun.linking.linker import Linker, merge_links
+from nonmun.linking.linker import Link, Linker, merge_links
 from nonmun.linking.provisional import PaperHint, provisional_links
 
 
@@ -27,17 +30,77 @@ def link_review(
         links = [link for link in linker.link(text) if link.paper_id not in guessed]
     links = merge_links(links + added)
     learned = {pid for pid, _ in learn_nicknames(session, linker, text)}
-    review.mentions = [
-        Mention(
-            paper=session.get_one(Paper, link.paper_id),
-            role=link.role,
-            confidence=round(link.confidence, 3),
-            evidence=link.evidence[:500],
-            method=link.method,
-        )
-        for link in links
-    ]
+    review.mentions = []
+    session.flush()
+    review.mentions = [_mention(session, link) for link in links]
     return learned
+
+
+def _mention(session: Session, link: Link) -> Mention:
+    return Mention(
+        paper=session.get_one(Paper, link.paper_id),
+        role=link.role,
+        confidence=round(link.confidence, 3),
+        evidence=link.evidence[:500],
+        method=link.method,
+    )
+
+
+def relink_reviews(
+    session: Session, linker: Linker, progress: Callable[[int, int], None] | None = None
+) -> tuple[int, set[int]]:
+    """Link every review again against the catalog as it is now (after papers arrived),
+    so that the links do not depend on whether the reviews or the papers came first.
+
+    A review's structural paper (``provisional``: its page named it, nothing in the
+    catalog was found) is kept unless the catalog now has a paper it reviews, as when
+    it was first linked. Returns how many reviews changed, and the papers that learned
+    a nickname."""
+    reviews = session.scalars(
+        select(Review).options(selectinload(Review.mentions)).order_by(Review.id)
+    ).all()
+    changed, learned = 0, set()
+    for n, review in enumerate(reviews):
+        if progress is not None and n % 100 == 0:
+            progress(n, len(reviews))
+        text = f"{review.title}\n{review.body}"
+        links = linker.link(text)
+        links = merge_links(links + provisional_links(session, linker, text, links, None))
+        learned |= {pid for pid, _ in learn_nicknames(session, linker, text)}
+        if _same(review.mentions, links):
+            continue
+        linked = {link.paper_id for link in links}
+        kept = [
+            Link(m.paper_id, m.role, m.confidence, m.evidence, m.method, 0)
+            for m in review.mentions
+            if m.method == "provisional" and m.paper_id not in linked
+        ]
+        if any(link.role == "reviewed" for link in links):
+            kept = []
+        review.mentions = []
+        session.flush()  # the old rows go before the new ones come
+        review.mentions = [_mention(session, link) for link in links + kept]
+        changed += 1
+    return changed, learned
+
+
+def relink_hub(session: Session) -> int:
+    """``relink_reviews`` over the hub's whole catalog (nothing to do without reviews);
+    the papers that learned a nickname are indexed again. Returns the reviews changed."""
+    from nonmun.linking.index import CatalogIndex
+    from nonmun.search.index import reindex_papers
+
+    if session.scalar(select(Review.id).limit(1)) is None:
+        return 0
+    changed, learned = relink_reviews(session, Linker(CatalogIndex.load(session)))
+    reindex_papers(session.connection(), learned)
+    return changed
+
+
+def _same(mentions: list[Mention], links: list[Link]) -> bool:
+    """The links are what is stored already (structural papers aside)."""
+    stored = {(m.paper_id, m.role, m.method) for m in mentions if m.method != "provisional"}
+    return stored == {(x.paper_id, x.role, x.method) for x in links}
 
 
 def restore_mentions(session: Session, review: Review, mentions: tuple[MentionRecord, ...]) -> None:
