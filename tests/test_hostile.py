@@ -329,3 +329,25 @@ def test_bibtex_fuzz_examples() -> None:
                  "@article{k, author={" + " and " * 5000 + "}}"]:  # fmt: skip
         with contextlib.suppress(NonmunError):
             parse_bibtex(text, source="fuzz.bib")
+
+
+def test_database_failures_a_user_can_fix_are_one_line() -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from nonmun.db.engine import translated
+    from nonmun.files import DiskFullError
+
+    def failing(reason: str, kind: type[Exception] = OperationalError) -> None:
+        with translated():
+            raise kind("INSERT …", {}, sqlite3.OperationalError(reason))  # type: ignore[call-arg]
+
+    with pytest.raises(DiskFullError, match="disk full while writing the hub's database"):
+        failing("database or disk is full")
+    with pytest.raises(NonmunError, match="free some space"):
+        failing("disk I/O error")
+    with pytest.raises(NonmunError, match="cannot be written"):
+        failing("attempt to write a readonly database")
+    with pytest.raises(IntegrityError):  # a bug stays a bug, with its traceback
+        failing("UNIQUE constraint failed: paper.arxiv_id", IntegrityError)

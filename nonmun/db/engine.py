@@ -198,7 +198,7 @@ def _database_error(exc: SADatabaseError) -> NonmunError | SADatabaseError:
     if "readonly" in reason or "read-only" in reason:
         return DatabaseError(f"the hub cannot be written: {reason}")
     if "disk I/O error" in reason or "unable to open" in reason:
-        return DatabaseError(f"cannot use the hub's database: {reason}")
+        return DatabaseError(f"cannot use the hub's database: {reason}{_advice(reason)}")
     return exc
 
 
@@ -235,11 +235,22 @@ def open_hub(
     except (OperationalError, SADatabaseError) as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise DatabaseError(f"cannot open the database: {reason}", source=redact(url)) from None
+        raise DatabaseError(
+            f"cannot open the database: {reason}{_advice(reason)}", source=redact(url)
+        ) from None
     except BaseException:
         engine.dispose()
         raise
     return Hub(settings, engine, on_wait)
+
+
+def _advice(reason: str) -> str:
+    """What to do about a database error a user can fix."""
+    if "disk I/O error" in reason:
+        return " (is the disk full, or was it during the last write? free some space and try again)"
+    if "unable to open" in reason:
+        return " (does the hub's folder exist, and may nonmun write in it?)"
+    return ""
 
 
 def _check_revision(revision: str | None, create: bool, upgrade: bool, settings: Settings) -> None:
