@@ -790,8 +790,8 @@ def search_reindex(ctx: typer.Context) -> None:
     """Rebuild the search index from the hub's papers and reviews."""
     from nonmun.search.index import reindex
 
-    with _hub(ctx) as hub, hub.session() as session, err.status("indexing…"):
-        count = reindex(session)
+    with _hub(ctx, write=True) as hub, hub.session() as session, err.status("indexing…") as bar:
+        count = reindex(session, lambda done, total: bar.update(f"indexing {done} of {total}"))
     out.print(f"{count} documents indexed")
 
 
