@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -65,7 +66,9 @@ class ArchiveSummary(StoreSummary):
 # --- export ---------------------------------------------------------------------------
 
 
-def export_markdown(session: Session, target: Path) -> ArchiveSummary:
+def export_markdown(
+    session: Session, target: Path, progress: Callable[[str], None] | None = None
+) -> ArchiveSummary:
     """Write the whole hub under ``target``, replacing only what an earlier export wrote there.
 
     Other files in ``target`` (a ``.git``, a site's configuration, the hub itself)
@@ -73,9 +76,11 @@ def export_markdown(session: Session, target: Path) -> ArchiveSummary:
     """
     owned = _previous_export(target)
     summary = ArchiveSummary()
+    tell = progress or (lambda message: None)
     with files.replacing(target, owned) as building:
+        tell("writing the catalog")
         keys = _write_catalog(session, building / "catalog.jsonl", summary)
-        paths = _write_reviews(session, building, keys, summary)
+        paths = _write_reviews(session, building, keys, summary, tell)
         _write_digests(session, building, paths, summary)
         sources = [_source_json(s) for s in session.scalars(select(Source).order_by(Source.id))]
         counts = {"papers": summary.papers, "reviews": summary.imported, "digests": summary.digests}
@@ -157,7 +162,11 @@ def _paper_json(paper: Paper, key: str) -> dict[str, Any]:
 
 
 def _write_reviews(
-    session: Session, root: Path, keys: dict[int, str], summary: ArchiveSummary
+    session: Session,
+    root: Path,
+    keys: dict[int, str],
+    summary: ArchiveSummary,
+    tell: Callable[[str], None],
 ) -> dict[int, str]:
     """One file per review; returns each review's file, relative to ``root``."""
     paths: dict[int, str] = {}
@@ -175,6 +184,8 @@ def _write_reviews(
         paths[review.id] = f"{name}.md"
         _write_post(root / paths[review.id], _review_meta(review, keys), review.body)
         summary.imported += 1
+        if summary.imported % 200 == 0:
+            tell(f"{summary.imported} reviews written")
     return paths
 
 

@@ -806,8 +806,8 @@ def export_markdown(
     """
     from nonmun.archive import export_markdown as export
 
-    with _reading(ctx) as session, err.status("exporting…"):
-        summary = export(session, directory)
+    with _reading(ctx) as session, err.status("exporting…") as bar:
+        summary = export(session, directory, lambda message: bar.update(esc(message)))
     out.print(
         f"{summary.papers} papers, {summary.imported} reviews, {summary.digests} digests "
         f"written to {directory}"
