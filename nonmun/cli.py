@@ -589,8 +589,8 @@ def import_(
     )
     for reason in report.skipped:
         err.print(f"skipped {reason}", markup=False)
-    if report.skipped:
-        raise typer.Exit(PARTIAL if report.shapes else 2)
+    if report.skipped:  # 6: some inputs in, some skipped; 2: nothing came in at all
+        raise typer.Exit(PARTIAL if report.imported + report.updated + report.unchanged else 2)
 
 
 @reviews_app.command("list")

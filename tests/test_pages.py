@@ -198,3 +198,22 @@ def test_a_digest_of_html_links_reads_like_one_of_abs_links() -> None:
     assert html != text
     ref = SourceRef("digest", "digest")
     assert len(parse_page(html, ref).reviews) == len(parse_page(text, ref).reviews) > 10
+
+
+def test_import_exit_status_and_skips_on_stderr(
+    hub: Hub, hub_env: dict[str, str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01binary")
+    partial = run_cli("import", str(SAMPLES / "digest-weekly-arxiv.txt"), str(bad), env=hub_env)
+    assert partial.returncode == 6, partial.stderr  # some in, some skipped
+    assert (
+        f"skipped {bad}: a binary file" in partial.stderr
+        and "skipped" not in partial.stdout.replace("1 skipped", "")
+    )
+    nothing = run_cli("import", str(bad), env=hub_env)
+    assert nothing.returncode == 2
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ntitle: t\ndate: 2024-02-30\n---\nbody\n")
+    assert run_cli("import", str(folder), env=hub_env).returncode == 2  # every file skipped
