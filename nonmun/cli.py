@@ -409,7 +409,7 @@ def _print_related(found: list[Any], as_json: bool) -> None:
         _json([r.as_json() for r in found])
         return
     for r in found:
-        out.print(f"{r.arxiv or '#' + str(r.id):<12} {r.year or '':<5} {r.title}")
+        out.print(f"{r.arxiv or '#' + str(r.id):<12} {r.year or '':<5} {r.title}", markup=False)
         for reason in r.reasons:
             out.print(f"  [dim]{esc(reason)}[/dim]")
 
