@@ -33,7 +33,7 @@ def recommend(
             if found.id in seed_set or (among is not None and found.id not in among):
                 continue
             score[found.id] += found.score
-            why[found.id].append(f"like {papers[pid].title[:60]}: {found.reasons[0]}")
+            why[found.id].append(f"like {_short(papers[pid].title)}: {found.reasons[0]}")
     best = sorted(score, key=lambda p: -score[p])[:limit]
     titles = {p.id: p for p in session.scalars(select(Paper).where(Paper.id.in_(best)))}
     return [
@@ -41,3 +41,10 @@ def recommend(
                 round(score[pid], 3), why[pid][:3])
         for pid in best
     ]  # fmt: skip
+
+
+def _short(title: str, limit: int = 60) -> str:
+    """A title cut at a word, with an ellipsis, when longer than ``limit``."""
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0].rstrip(":,;") + "…"
