@@ -215,3 +215,21 @@ def test_records_of_a_snapshot_in_the_schema_from_scratch(hub: Hub, tmp_path: Pa
         paper = session.scalars(select(Paper)).one()
         assert paper.title == "Attention Is All You Need"
         assert paper.authors == ["Ashish Vaswani", "Noam Shazeer"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("update_date", 20170102, "field 'update_date' must be a string"),
+        ("versions", [{"version": "v1", "created": 20170102}], "'created' must be a date string"),
+        ("versions", [{"version": {"n": 1}}], "each version needs a 'version' string"),
+        ("authors_parsed", [[1, 2, 3]], "authors_parsed must be a list of"),
+    ],
+)
+def test_fields_of_the_wrong_type_are_refused_not_coerced(
+    field: str, value: object, reason: str
+) -> None:
+    record = snapshot_record("1701.00001", "A Title", ["Ann Lee"])
+    record[field] = value
+    with pytest.raises(ValueError, match=reason):
+        parse_record(record)

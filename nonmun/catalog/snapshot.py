@@ -193,7 +193,9 @@ def parse_record(data: Any) -> PaperRecord:
         raise ValueError(f"record {arxiv.id}: a title of {len(title)} characters is not a title")
     versions = _versions(data.get("versions"))
     published = versions[0].submitted if versions else None
-    updated = _iso_date(data.get("update_date")) or (versions[-1].submitted if versions else None)
+    updated = _iso_date(_text(data, "update_date") or None) or (
+        versions[-1].submitted if versions else None
+    )
     doi_field = _text(data, "doi").split()
     dois = [d for d in (normalize_doi(x) for x in doi_field) if d]
     return PaperRecord(
@@ -236,6 +238,8 @@ def _text(data: dict[str, Any], key: str) -> str:
 def _authors(data: dict[str, Any]) -> tuple[str, ...]:
     parsed = data.get("authors_parsed")
     if isinstance(parsed, list) and parsed:
+        if not all(isinstance(p, list) and all(isinstance(x, str) for x in p) for p in parsed):
+            raise ValueError("authors_parsed must be a list of [last, first, suffix] strings")
         try:  # [last, first, suffix] → "first last suffix"
             names = (
                 " ".join(f"{p[1]} {p[0]} {p[2] if len(p) > 2 else ''}".split()) for p in parsed
@@ -256,9 +260,11 @@ def _versions(value: Any) -> tuple[Version, ...]:
         raise ValueError("versions must be a list")
     out = []
     for item in value:
-        if not isinstance(item, dict) or "version" not in item:
-            raise ValueError("each version needs a 'version' field")
-        out.append(Version(str(item["version"]), _rfc_date(item.get("created"))))
+        if not isinstance(item, dict) or not isinstance(item.get("version"), str):
+            raise ValueError("each version needs a 'version' string")
+        if not isinstance(item.get("created"), str | None):
+            raise ValueError("a version's 'created' must be a date string")
+        out.append(Version(item["version"], _rfc_date(item.get("created"))))
     return tuple(out)
 
 
