@@ -13,6 +13,15 @@ from nonmun.ingest.importer import import_paths
 
 ML_PAPERS = Path(__file__).parent / "data" / "ml-papers"
 
+
+def folder_of(folder: Path, files: dict[str, str]) -> Path:
+    """A folder holding these files (name → text)."""
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 JEKYLL = """---
 layout: post
 title: "[Paper Review] Deep Residual Learning"
@@ -128,10 +137,10 @@ def test_a_note_of_prose_is_titled_by_its_file_and_landmarks(hub: Hub, tmp_path:
 def test_a_placeholder_title_coins_no_nickname(hub: Hub, tmp_path: Path) -> None:
     from nonmun.db.schema import Mention
 
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "a.md").write_text("# Notes\n\nSee arXiv:1903.08689 for details.\n")
-    (notes / "b.md").write_text("# Other\n\nAnd arXiv:2301.99999 too.\n")
+    notes = folder_of(tmp_path / "notes", {
+        "a.md": "# Notes\n\nSee arXiv:1903.08689 for details.\n",
+        "b.md": "# Other\n\nAnd arXiv:2301.99999 too.\n",
+    })  # fmt: skip
     import_paths(hub, [notes])
     with hub.session() as session:
         pairs = {(m.review.external_id, m.paper.arxiv_id) for m in session.scalars(select(Mention))}
@@ -174,10 +183,10 @@ def test_a_folder_import_says_how_far_it_is(hub: Hub) -> None:
 
 
 def test_comma_separated_tags_keep_their_spaces(hub: Hub, tmp_path: Path) -> None:
-    posts = tmp_path / "posts"
-    posts.mkdir()
-    (posts / "a.md").write_text("---\ntitle: A\ntags: deep learning, NLP\n---\nbody\n")
-    (posts / "b.md").write_text("---\ntitle: B\ntags: resnet cnn\n---\nbody\n")
+    posts = folder_of(tmp_path / "posts", {
+        "a.md": "---\ntitle: A\ntags: deep learning, NLP\n---\nbody\n",
+        "b.md": "---\ntitle: B\ntags: resnet cnn\n---\nbody\n",
+    })  # fmt: skip
     import_paths(hub, [posts])
     with hub.session() as session:
         tags = {r.title: r.tags for r in session.scalars(select(Review))}

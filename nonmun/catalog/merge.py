@@ -27,7 +27,7 @@ from sqlalchemy import Connection, bindparam, func, select, update
 
 from nonmun.catalog.records import PaperRecord
 from nonmun.db.bulk import bulk_insert, in_list, insert_ignore, list_param
-from nonmun.db.schema import alias_table, identifier_table, paper_table
+from nonmun.db.schema import alias_table, identifier_table, length_of, paper_table
 from nonmun.search.index import index_papers
 from nonmun.text.normalize import clean_value, fold, surname_key, title_key
 
@@ -73,14 +73,16 @@ def record_row(rec: PaperRecord) -> Row:
 def _bounded(row: Row) -> Row:
     """Values that fit their columns on every database (PostgreSQL enforces lengths,
     SQLite does not): a DOI, identifier or alias too long to be one is dropped."""
-    if row.get("doi") and len(row["doi"]) > 255:
+    doi, scheme = length_of(paper_table.c.doi), length_of(identifier_table.c.scheme)
+    value, alias = length_of(identifier_table.c.value), length_of(alias_table.c.alias)
+    if row.get("doi") and len(row["doi"]) > doi:
         row["doi"] = None
-    row["_dois"] = [d for d in row.get("_dois", ()) if len(d) <= 255]
+    row["_dois"] = [d for d in row.get("_dois", ()) if len(d) <= value]
     row["_other_ids"] = [
-        [s, v] for s, v in row.get("_other_ids", ()) if len(s) <= 40 and len(v) <= 255
+        [s, v] for s, v in row.get("_other_ids", ()) if len(s) <= scheme and len(v) <= value
     ]
-    row["_aliases"] = [(a, o) for a, o in row.get("_aliases", ()) if len(a) <= 200]
-    row["author_key"] = row.get("author_key", "")[:120]
+    row["_aliases"] = [(a, o) for a, o in row.get("_aliases", ()) if len(a) <= alias]
+    row["author_key"] = row.get("author_key", "")[: length_of(paper_table.c.author_key)]
     return row
 
 

@@ -288,6 +288,12 @@ class ImportCheckpoint(Base):
     updated_at: Mapped[datetime] = _now()
 
 
+def length_of(column: Any) -> int:
+    """The most characters a ``String(n)`` column holds: PostgreSQL enforces it and SQLite
+    does not, so values are fitted to it before they are stored, on both."""
+    return int(column.type.length)
+
+
 def table_of(model: type[Base]) -> Table:
     """The Core ``Table`` of a mapped class, for bulk statements."""
     table = model.__table__

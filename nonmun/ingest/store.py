@@ -16,7 +16,7 @@ from sqlalchemy import Text, cast, delete, select
 from sqlalchemy.orm import Session
 
 from nonmun.catalog.identifiers import row_id
-from nonmun.db.schema import Digest, DigestReview, Person, Review, Source
+from nonmun.db.schema import Digest, DigestReview, Person, Review, Source, length_of
 from nonmun.errors import NotFoundError
 from nonmun.ingest.pages import DigestRecord, PageImport
 from nonmun.ingest.records import ReviewRecord, SourceRef
@@ -46,31 +46,33 @@ class StoreSummary:
         self.review_ids += other.review_ids
 
 
+MAX_TAG = 200  # characters of one tag (tags are a JSON list: no column limits them)
+
+
 def fit_id(ident: str) -> str:
-    """An external id that fits its column (500): a longer one becomes its stable hash."""
-    if len(ident) <= 500:
+    """An external id that fits its column: a longer one becomes its stable hash."""
+    if len(ident) <= length_of(Review.external_id):
         return ident
     return "sha256:" + hashlib.sha256(ident.encode()).hexdigest()
 
 
 def clean_record(record: ReviewRecord) -> ReviewRecord:
-    """The record with every text field ``clean`` (no NUL or escapes; NFC)."""
+    """The record with every text field ``clean`` (no NUL or escapes; NFC), fitted to
+    its columns."""
     changes = {
         f.name: clean_value(getattr(record, f.name))
         for f in fields(record)
         if isinstance(getattr(record, f.name), str | tuple)
     }
+    name, kind = clean(record.source.name), clean(record.source.kind)
     changes["source"] = replace(
-        record.source, name=clean(record.source.name)[:200], kind=clean(record.source.kind)[:40]
+        record.source, name=name[: length_of(Source.name)], kind=kind[: length_of(Source.kind)]
     )
-    if len(changes["external_id"]) > 500:  # keep it stable, and fit the column
-        changes["external_id"] = (
-            "sha256:" + hashlib.sha256(changes["external_id"].encode()).hexdigest()
-        )
-    changes["authors"] = tuple(a[:200] for a in changes["authors"])
-    changes["tags"] = tuple(t[:200] for t in changes["tags"])
+    changes["external_id"] = fit_id(changes["external_id"])
+    changes["authors"] = tuple(a[: length_of(Person.name)] for a in changes["authors"])
+    changes["tags"] = tuple(t[:MAX_TAG] for t in changes["tags"])
     if record.language is not None:
-        changes["language"] = clean(record.language)[:16]
+        changes["language"] = clean(record.language)[: length_of(Review.language)]
     return replace(record, **changes)
 
 
@@ -228,11 +230,11 @@ def store_digest(
         digest = Digest(source_id=source.id, external_id=ident)
         session.add(digest)
     digest.title, digest.intro = clean(record.title), clean(record.intro)
-    digest.label = clean(record.label)[:200] if record.label else None
+    digest.label = clean(record.label)[: length_of(Digest.label)] if record.label else None
     digest.period_start = record.published
     digest.period_end = record.period_end or record.published
     digest.url = record.url
-    editors = dict.fromkeys(clean(name)[:200] for name in record.editors)
+    editors = dict.fromkeys(clean(name)[: length_of(Person.name)] for name in record.editors)
     digest.editors = [get_person(session, name) for name in editors]
     session.flush()
     session.execute(delete(DigestReview).where(DigestReview.digest_id == digest.id))
