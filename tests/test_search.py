@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 
 from helpers import run_cli
 from nonmun.catalog.importer import import_snapshot
+from nonmun.config import Settings
 from nonmun.db.engine import Hub
 from nonmun.db.schema import Paper, SearchDoc, Source
 from nonmun.demo import sample_pages
@@ -365,3 +366,37 @@ def test_related_says_what_is_similar_in_raw_terms(demo: Hub) -> None:
     reasons = [r for item in found for r in item.reasons]
     assert any("of its telling words (" in r for r in reasons)
     assert not any(r.endswith("(1.00)") for r in reasons)  # nothing scaled to the best
+
+
+def test_field_words_keep_their_own_stems(demo: Hub) -> None:
+    """A "transformer" is not a "transformation" (newcomer report 13), nor an adapter an
+    adaptation; English plural and British spellings still meet."""
+    found = titles(demo, "transformer", kind="paper", limit=50)
+    assert "Attention Is All You Need" in found
+    assert not [t for t in found if "Transformation" in t and "Transformer" not in t]
+    assert titles(demo, "transformers", kind="paper", limit=50) == found
+    assert titles(demo, "트랜스포머", kind="paper", limit=50)[0] == "Attention Is All You Need"
+    assert not [t for t in titles(demo, "트랜스포머", limit=50) if "Transformation" in t]
+    assert titles(demo, "batch normalisation") == titles(demo, "batch normalization")
+
+
+def test_an_older_index_is_upgraded_to_the_kept_stems(demo: Hub, settings: Settings) -> None:
+    """Migration 0005 re-indexes documents written with the old stems."""
+    from alembic import command
+
+    from nonmun.db.engine import alembic_config, open_hub
+
+    expected = titles(demo, "transformer", limit=50)
+    with demo.session() as session:  # the index as nonmun 0004 wrote it
+        for doc in session.scalars(select(SearchDoc)):
+            doc.title = doc.title.replace("transformer", "transform")
+            doc.body = doc.body.replace("transformer", "transform")
+    with demo.engine.begin() as conn:
+        command.stamp(alembic_config(conn), "0004")
+    assert titles(demo, "transformer", limit=50) != expected
+    demo.close()
+    upgraded = open_hub(settings, upgrade=True)
+    try:
+        assert titles(upgraded, "transformer", limit=50) == expected
+    finally:
+        upgraded.close()

@@ -126,7 +126,9 @@ class Hub:
             take_write_lock(conn, self.settings.lock_timeout, self.on_wait)
 
     def close(self) -> None:
-        event.remove(self.engine, "begin", self._begin)
+        """Release the database (closing twice is harmless)."""
+        if event.contains(self.engine, "begin", self._begin):
+            event.remove(self.engine, "begin", self._begin)
         self.engine.dispose()
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, Select, delete, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from nonmun.db.bulk import bulk_insert
@@ -35,6 +35,10 @@ from nonmun.text.terms import name_terms, terms
 
 BATCH = 2000
 DOC_COLUMNS = ["kind", "ref_id", "title", "body", "language", "year"]
+TSVECTOR = (  # PostgreSQL: the expression of migration 0002's GIN index
+    "(setweight(to_tsvector('simple', search_doc.title), 'A') || "
+    "setweight(to_tsvector('simple', search_doc.body), 'B'))"
+)
 
 
 _PAPER_COLUMNS = [
@@ -116,6 +120,35 @@ def reindex_papers(conn: Connection, ids: Iterable[int]) -> None:
     if wanted:
         query = select(*_PAPER_COLUMNS).where(paper_table.c.id.in_(wanted))
         index_papers(conn, [dict(r) for r in conn.execute(query).mappings()])
+
+
+def reindex_reviews(session: Session, ids: Iterable[int]) -> None:
+    """Index these reviews again from the database."""
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), BATCH):
+        chunk = wanted[start : start + BATCH]
+        index_reviews(session, session.scalars(select(Review).where(Review.id.in_(chunk))))
+
+
+def reindex_holding(session: Session, old_terms: Sequence[str]) -> int:
+    """Index again every document holding one of ``old_terms`` (after the tokeniser
+    changed how some words are stemmed); returns how many were."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        tsq = func.to_tsquery("simple", " | ".join(old_terms))
+        where = literal_column(TSVECTOR).op("@@")(tsq)
+    else:
+        fts: Select[Any] = select(literal_column("rowid")).select_from(text("search_fts"))
+        match = " OR ".join(f'"{t}"' for t in old_terms)
+        where = search_table.c.id.in_(fts.where(text("search_fts MATCH :m")).params(m=match))
+    found = conn.execute(select(search_table.c.kind, search_table.c.ref_id).where(where))
+    holding: dict[str, list[int]] = defaultdict(list)
+    for kind, ref_id in found:
+        holding[kind].append(ref_id)
+    reindex_papers(conn, holding["paper"])
+    reindex_reviews(session, holding["review"])
+    count_common_terms(conn)
+    return sum(len(ids) for ids in holding.values())
 
 
 def reindex(session: Session, progress: Callable[[int, int], None] | None = None) -> int:

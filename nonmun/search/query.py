@@ -59,7 +59,7 @@ from nonmun.db.schema import (
 )
 from nonmun.errors import InputError, NotFoundError
 from nonmun.linking.linker import MIN_CONFIDENCE
-from nonmun.search.index import nickname_arxiv_ids
+from nonmun.search.index import TSVECTOR, nickname_arxiv_ids
 from nonmun.sources import source_named
 from nonmun.text.glossary import Clause, Glossary
 from nonmun.text.normalize import fold
@@ -75,10 +75,6 @@ COMMON_SHARE = 0.05  # a term in more of the documents than this narrows littleâ
 RARE_SHARE = 0.01  # â€¦and the fallback searches terms at most this frequent,
 FEW_DOCS = 5000  # but in a small hub every term is cheap: neither rule applies below this
 TITLE_WEIGHT = 8.0
-TSVECTOR = (
-    "(setweight(to_tsvector('simple', search_doc.title), 'A') || "
-    "setweight(to_tsvector('simple', search_doc.body), 'B'))"
-)
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _fts = table("search_fts", column("rowid"))

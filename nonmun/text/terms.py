@@ -6,8 +6,9 @@ stem without particles and endings ("트랜스포머는" → 트랜스포머, "�
 that a query for part of a compound still finds it. Kiwi may split the same
 compound differently in different sentences, which is why queries look for the
 whole stem first. Latin words are folded and stemmed with the Snowball English
-stemmer ("transformers" → transform; PyStemmer's C code when installed); English
-stop words are left out. Text
+stemmer ("models" → model; PyStemmer's C code when installed), except a few words
+whose stem would join them to a different idea (transformer is not transformation,
+an adapter not adaptation: ``KEPT_FORMS``); English stop words are left out. Text
 without Hangul never reaches the analyser (the catalog is indexed at the speed of
 a regular expression and a cached stemmer).
 """
@@ -43,6 +44,23 @@ PARTICLES = sorted(
     key=len,
     reverse=True,
 )
+# Words of the field whose Snowball stem is shared by an everyday word of another
+# meaning: each keeps a stem of its own (transformer ≠ transform, adapter ≠ adapt,
+# normalization ≠ normal, tokenizer ≠ token). Changing this table changes the
+# index: a migration re-indexes the documents holding the old stems (0005).
+KEPT_FORMS = {
+    **dict.fromkeys(["transformer", "transformers"], "transformer"),
+    **dict.fromkeys(["adapter", "adapters"], "adapter"),
+    **{
+        f"{base}{z}{end}": f"{base}z"  # British spellings meet American ones
+        for base, ends in (
+            ("normali", ("ation", "ations", "e", "ed", "es", "ing")),
+            ("tokeni", ("er", "ers", "ation", "e", "ed", "es", "ing")),
+        )
+        for z in "zs"
+        for end in ends
+    },
+}
 _stemmer = snowballstemmer.stemmer("english")
 _lock = threading.Lock()
 _kiwi: Any = None
@@ -133,6 +151,8 @@ def latin_term(word: str) -> str:
     folded = fold(word)
     if folded in STOP_WORDS:
         return ""
+    if kept := KEPT_FORMS.get(folded):
+        return kept
     return str(_stemmer.stemWord(folded)) if folded.isalpha() else folded
 
 
