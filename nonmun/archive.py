@@ -428,7 +428,7 @@ def _restore_digest(session: Session, path: Path, reviews: dict[str, int]) -> No
 def _source_ref(data: Any, path: Path) -> SourceRef:
     if not isinstance(data, dict) or not data.get("name") or not data.get("kind"):
         raise InputError("a source needs a name and a kind", source=str(path))
-    return SourceRef(str(data["name"]), str(data["kind"]), data.get("url"))
+    return SourceRef(str(data["name"]), str(data["kind"]), data.get("url"), chosen=True)
 
 
 def _day(value: Any, path: Path) -> date | None:

@@ -7,6 +7,7 @@ user can cause prints a traceback.
 from __future__ import annotations
 
 import re
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -571,7 +572,11 @@ def import_(
         typer.Option("--as", help="Force a shape: listing, category, newsletter, digest."),
     ] = None,
     source: Annotated[
-        str | None, typer.Option(help="Source name (default: the file's name).")
+        str | None,
+        typer.Option(
+            help="Source name (default: a feed's or site's own name; for a text page, which "
+            "names none, the URL's host or the file's name)."
+        ),
     ] = None,
 ) -> None:
     """Import reviews from pages and link them to the hub's papers."""
@@ -589,6 +594,12 @@ def import_(
     )
     for reason in report.skipped:
         err.print(f"skipped {reason}", markup=False)
+    for named, where in report.named.items():
+        err.print(
+            f"{where} names no blog: its reviews are in source {named!r}; name it with "
+            f"`{command_name()} sources rename {shlex.quote(named)} NEW` or --source",
+            markup=False,
+        )
     if report.skipped:  # 6: some inputs in, some skipped; 2: nothing came in at all
         raise typer.Exit(PARTIAL if report.imported + report.updated + report.unchanged else 2)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from helpers import run_cli
 from nonmun.db.engine import Hub
-from nonmun.ingest.importer import import_paths
+from nonmun.ingest.importer import import_paths, text_source_name
 from nonmun.ingest.pages import detect_shape, parse_page
 from nonmun.ingest.records import SourceRef
 
@@ -217,3 +218,35 @@ def test_import_exit_status_and_skips_on_stderr(
     folder.mkdir()
     (folder / "a.md").write_text("---\ntitle: t\ndate: 2024-02-30\n---\nbody\n")
     assert run_cli("import", str(folder), env=hub_env).returncode == 2  # every file skipped
+
+
+def test_a_text_page_source_is_named_after_its_file_and_keeps_a_rename(
+    hub: Hub, hub_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A text page names no blog: its source takes the file's name and says so, and a
+    rename lasts when the same page, or the same folder, is imported again."""
+    page = tmp_path / "my-digest.txt"
+    page.write_text((SAMPLES / "digest-weekly-arxiv.txt").read_text(encoding="utf-8"))
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "vit.md").write_text("# ViT\n\nhttps://arxiv.org/abs/2010.11929\n\n좋은 논문.\n")
+    first = run_cli("import", str(page), str(notes), env=hub_env)
+    assert first.returncode == 0, first.stderr
+    assert "digest, source 'my-digest'" in first.stdout
+    assert f"{page} names no blog" in first.stderr and "sources rename my-digest NEW" in first.stderr
+    for old, new in (("my-digest", "Weekly arXiv digest"), ("notes", "My notes")):
+        assert run_cli("sources", "rename", old, new, env=hub_env).returncode == 0
+    again = run_cli("import", str(page), str(notes), env=hub_env)
+    assert " 0 imported, 0 updated, 22 unchanged" in " " + again.stdout.splitlines()[-1]
+    listed = json.loads(run_cli("sources", "list", "--json", env=hub_env).stdout)
+    assert sorted(s["name"] for s in listed) == ["My notes", "Weekly arXiv digest"]
+    chosen = run_cli("import", "--source", "Notes of the team", str(notes), env=hub_env)
+    assert chosen.returncode == 0
+    listed = json.loads(run_cli("sources", "list", "--json", env=hub_env).stdout)
+    assert sorted(s["name"] for s in listed) == ["Notes of the team", "Weekly arXiv digest"]
+
+
+def test_a_text_page_from_the_web_is_named_after_its_site() -> None:
+    assert text_source_name("https://www.example.com/2023/04/digest.txt") == "example.com"
+    assert text_source_name("https://medium.com/@kim/notes-1") == "medium.com/@kim"
+    assert text_source_name("/home/kim/weekly-arxiv.txt") == "weekly-arxiv"

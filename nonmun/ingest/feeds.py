@@ -64,7 +64,8 @@ def read_feed(raw: bytes, origin: str, source: str | None = None) -> list[Review
         raise InputError(f"not a feed with entries: {what}", source=origin)
     feed = parsed.feed
     kind = "atom" if str(parsed.get("version", "")).startswith("atom") else "rss"
-    ref = SourceRef(source or feed.get("title") or origin, kind, feed.get("link") or None)
+    name = source or feed.get("title") or origin
+    ref = SourceRef(name, kind, feed.get("link") or None, chosen=source is not None)
     language = feed_language(feed.get("language"))
     return [
         _entry(entry, ref, language)

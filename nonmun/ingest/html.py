@@ -161,10 +161,11 @@ def _tags(found: list[str], tree: Any) -> tuple[str, ...]:
 def _source(name: str | None, info: dict[str, Any], tree: Any, url: str | None) -> SourceRef:
     """The blog: named by the user, Naver's blog title, the site's name, else its address."""
     host = (urlsplit(url).hostname or "") if url else ""
-    home = _home(url)
+    home = blog_home(url)
     site = name or next(iter(_meta(tree, "naverblog:title")), None)
     site = site or _site_name(info.get("sitename"), home) or info.get("hostname") or host
-    return SourceRef(site or "web", _platform(host or info.get("hostname") or "", tree), home)
+    platform = _platform(host or info.get("hostname") or "", tree)
+    return SourceRef(site or "web", platform, home, chosen=name is not None)
 
 
 def _site_name(found: str | None, home: str | None) -> str | None:
@@ -188,7 +189,7 @@ def _platform(hostname: str, tree: Any) -> str:
     return "web"
 
 
-def _home(url: str | None) -> str | None:
+def blog_home(url: str | None) -> str | None:
     """The blog's home: the site, or its first path segment where a platform hosts many blogs."""
     if not url or "://" not in url:
         return None

@@ -19,7 +19,7 @@ from nonmun.db.engine import Hub
 from nonmun.errors import InputError, NetworkError
 from nonmun.ingest.feeds import feed_urls, is_opml, looks_like_feed, read_feed, web_feeds
 from nonmun.ingest.fetch import Fetcher, is_url
-from nonmun.ingest.html import frame_url, looks_like_html, read_html
+from nonmun.ingest.html import blog_home, frame_url, looks_like_html, read_html
 from nonmun.ingest.markdown import SUFFIXES, markdown_files, read_markdown
 from nonmun.ingest.pages import SHAPES, parse_page
 from nonmun.ingest.records import ReviewRecord, SourceRef
@@ -43,6 +43,15 @@ class ImportReport(StoreSummary):
 
     skipped: list[str] = field(default_factory=list)
     shapes: dict[str, str] = field(default_factory=dict)
+    named: dict[str, str] = field(default_factory=dict)  # source named after its input → input
+
+
+def text_source_name(name: str) -> str:
+    """The source of a text page given no ``--source``: the page names no blog, so its
+    site's host for a URL (every page of a site in one source), else the file's name."""
+    if is_url(name):
+        return (blog_home(name) or name).split("://", 1)[-1].removeprefix("www.")
+    return Path(name).stem or name
 
 
 def import_paths(
@@ -114,7 +123,8 @@ class _Job:
     def _markdown_file(self, path: Path) -> None:
         """One Markdown post, as one file of its folder (importing the folder later agrees)."""
         folder = path.resolve().parent
-        ref = SourceRef(self.source or folder_name(folder), "markdown-dir", str(folder))
+        name = self.source or folder_name(folder)
+        ref = SourceRef(name, "markdown-dir", str(folder), chosen=self.source is not None)
         self._save([read_markdown(path.resolve(), folder, ref)], str(path), "markdown post")
 
     def _restore(self, folder: Path) -> None:
@@ -145,13 +155,16 @@ class _Job:
             record = read_html(raw, name, self.source, url=name if is_url(name) else None)
             self._save([record], name, f"html ({record.source.kind})")
             return
-        stem = Path(name.rstrip("/").rsplit("/", 1)[-1]).stem or name
-        page = parse_page(decode(raw, name), SourceRef(self.source or stem, "page"), self.shape)
-        ref = SourceRef(self.source or stem, SOURCE_KINDS[page.shape])
+        named = self.source or text_source_name(name)
+        page = parse_page(decode(raw, name), SourceRef(named, "page"), self.shape)
+        where = blog_home(name) if is_url(name) else str(Path(name).resolve())
+        ref = SourceRef(named, SOURCE_KINDS[page.shape], where, chosen=self.source is not None)
         page.reviews = [replace(r, source=ref) for r in page.reviews]
         with self.hub.session() as session:
             self.report.add(store_page(session, page, self.linker))
-        self.report.shapes[name] = page.shape
+        self.report.shapes[name] = f"{page.shape}, source {named!r}"
+        if self.source is None:
+            self.report.named.setdefault(named, name)
 
     def _opml(self, raw: bytes, name: str, depth: int) -> None:
         """The feeds an OPML lists, by URL only, each once, at most ``MAX_OPML_DEPTH`` deep."""
@@ -180,7 +193,8 @@ def _import_folder(
     progress: Callable[[str], None],
 ) -> None:
     """Every Markdown file of ``folder``; files that cannot be read are skipped and named."""
-    ref = SourceRef(source or folder_name(folder), "markdown-dir", str(folder.resolve()))
+    name = source or folder_name(folder)
+    ref = SourceRef(name, "markdown-dir", str(folder.resolve()), chosen=source is not None)
     records = []
     for n, path in enumerate(markdown_files(folder)):
         if n % 100 == 0:

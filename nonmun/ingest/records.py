@@ -13,6 +13,7 @@ class SourceRef:
     name: str
     kind: str
     url: str | None = None
+    chosen: bool = False  # named by the user (--source): a source found by address takes it
 
 
 @dataclass(frozen=True, slots=True)

@@ -178,14 +178,15 @@ def content_hash(record: ReviewRecord) -> str:
 
 
 def get_source(session: Session, ref: SourceRef) -> Source:
-    """The source ``ref`` names: by kind and address when it has one (a folder, a feed:
-    importing it again under another name finds it, and renames it), else by name."""
+    """The source ``ref`` names: by kind and address when it has one (a folder, a feed,
+    a site: importing it again finds it whatever it is called now, and a name chosen
+    with ``--source`` renames it), else by name."""
     by_name = select(Source).where(Source.kind == ref.kind, Source.name == ref.name)
     source = None
     if ref.url:
         by_url = select(Source).where(Source.kind == ref.kind, Source.url == ref.url)
         source = session.scalars(by_url.order_by(Source.id)).first()
-        if source is not None and source.name != ref.name:
+        if source is not None and ref.chosen and source.name != ref.name:
             if session.scalar(by_name) is None:
                 source.name = ref.name
             session.flush()
