@@ -233,7 +233,9 @@ def test_a_text_page_source_is_named_after_its_file_and_keeps_a_rename(
     first = run_cli("import", str(page), str(notes), env=hub_env)
     assert first.returncode == 0, first.stderr
     assert "digest, source 'my-digest'" in first.stdout
-    assert f"{page} names no blog" in first.stderr and "sources rename my-digest NEW" in first.stderr
+    assert (
+        f"{page} names no blog" in first.stderr and "sources rename my-digest NEW" in first.stderr
+    )
     for old, new in (("my-digest", "Weekly arXiv digest"), ("notes", "My notes")):
         assert run_cli("sources", "rename", old, new, env=hub_env).returncode == 0
     again = run_cli("import", str(page), str(notes), env=hub_env)
