@@ -56,9 +56,11 @@ PAPER_COLUMNS = (
 
 @dataclass
 class ArchiveSummary(StoreSummary):
-    """What an export wrote or an import stored, and the files an import skipped."""
+    """What an export wrote (papers, reviews, digests) or an import stored (papers,
+    digests, and the review counts of ``StoreSummary``), and the files it skipped."""
 
     papers: int = 0
+    reviews: int = 0
     digests: int = 0
     skipped: list[str] = field(default_factory=list)
 
@@ -83,7 +85,7 @@ def export_markdown(
         paths = _write_reviews(session, building, keys, summary, tell)
         _write_digests(session, building, paths, summary)
         sources = [_source_json(s) for s in session.scalars(select(Source).order_by(Source.id))]
-        counts = {"papers": summary.papers, "reviews": summary.imported, "digests": summary.digests}
+        counts = {"papers": summary.papers, "reviews": summary.reviews, "digests": summary.digests}
         written = sorted(
             p.relative_to(building).as_posix() for p in building.rglob("*") if p.is_file()
         )
@@ -183,9 +185,9 @@ def _write_reviews(
         name = _unique(f"{folder}/{_dated(review.published, review.title)}", taken)
         paths[review.id] = f"{name}.md"
         _write_post(root / paths[review.id], _review_meta(review, keys), review.body)
-        summary.imported += 1
-        if summary.imported % 200 == 0:
-            tell(f"{summary.imported} reviews written")
+        summary.reviews += 1
+        if summary.reviews % 200 == 0:
+            tell(f"{summary.reviews} reviews written")
     return paths
 
 

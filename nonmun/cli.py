@@ -820,7 +820,7 @@ def export_markdown(
     with _reading(ctx) as session, err.status("exporting…") as bar:
         summary = export(session, directory, lambda message: bar.update(esc(message)))
     out.print(
-        f"{summary.papers} papers, {summary.imported} reviews, {summary.digests} digests "
+        f"{summary.papers} papers, {summary.reviews} reviews, {summary.digests} digests "
         f"written to {directory}"
     )
 

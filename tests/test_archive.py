@@ -143,7 +143,7 @@ def test_export_then_import_gives_the_same_hub(hub: Hub, db_url: str, tmp_path: 
     assert before["digests"] and any(p[-1] != "[]" for p in before["papers"])
     with hub.session() as session:
         summary = export_markdown(session, tmp_path / "export")
-    assert summary.papers == len(before["papers"]) and summary.imported == len(before["reviews"])
+    assert summary.papers == len(before["papers"]) and summary.reviews == len(before["reviews"])
 
     other = open_hub(
         Settings(hub=tmp_path / "other", database_url=_fresh(db_url, hub)), create=True
