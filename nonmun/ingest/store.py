@@ -202,7 +202,7 @@ def get_source(session: Session, ref: SourceRef) -> Source:
 def get_person(session: Session, name: str) -> Person:
     """The person of this name. A hub keeps one person per name: someone who writes on
     two blogs is one author, whose reviews gather on one page; two namesakes are not
-    told apart (a hub is one community, where that is rare and a rename settles it)."""
+    told apart (rare within the one community a hub serves)."""
     person = session.scalar(select(Person).where(Person.name == name))
     if person is None:
         person = Person(name=name)
