@@ -34,8 +34,9 @@ def main() -> None:
     from nonmun.catalog.importer import import_snapshot
     from nonmun.config import Settings
     from nonmun.db.engine import open_hub
+    from nonmun.db.schema import MIN_CONFIDENCE
     from nonmun.linking.index import CatalogIndex
-    from nonmun.linking.linker import MIN_CONFIDENCE, Linker
+    from nonmun.linking.linker import Linker
 
     hub = open_hub(Settings(hub=args.hub), create=True)
     for name in FILES:

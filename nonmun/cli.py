@@ -661,8 +661,7 @@ def reviews_show(
     Where it is from, its URLs and tags, the papers it links to with role, method,
     confidence and evidence, and its text.
     """
-    from nonmun.ingest.store import find_review
-    from nonmun.reviews import review_dict
+    from nonmun.reviews import find_review, review_dict
 
     with _reading(ctx) as session:
         data = review_dict(find_review(session, ref), body=True)
@@ -742,7 +741,7 @@ def reviews_delete(
     refs: Annotated[list[str], typer.Argument(metavar="REVIEW…", help="#id or URL.")],
 ) -> None:
     """Delete reviews, with their links and search entries."""
-    from nonmun.ingest.store import delete_reviews, find_review
+    from nonmun.reviews import delete_reviews, find_review
 
     with _hub(ctx) as hub, hub.session() as session:
         done = delete_reviews(session, [find_review(session, ref) for ref in refs])
@@ -815,7 +814,7 @@ def export_markdown(
 
     `nonmun import DIR` restores it.
     """
-    from nonmun.archive import export_markdown as export
+    from nonmun.ingest.archive import export_markdown as export
 
     with _reading(ctx) as session, err.status("exporting…") as bar:
         summary = export(session, directory, lambda message: bar.update(esc(message)))

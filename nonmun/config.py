@@ -8,6 +8,7 @@ file) points the hub at PostgreSQL instead.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -17,6 +18,11 @@ from nonmun.errors import InputError
 
 CONFIG_FILE = "nonmun.toml"
 DB_FILE = "nonmun.db"
+
+
+def redact(url: str) -> str:
+    """The URL with its password hidden, fit for an error message."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
 
 
 @dataclass(frozen=True)
@@ -43,8 +49,6 @@ class Settings:
     @property
     def url_for_display(self) -> str:
         """The database URL without its password."""
-        from nonmun.db.engine import redact
-
         return redact(self.url)
 
     @property

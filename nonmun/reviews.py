@@ -1,4 +1,5 @@
-"""Reading reviews: lists with filters, one review whole, and their JSON-ready views.
+"""Reviews as people ask for them: lists with filters, one review by id or URL, its
+JSON-ready view, and deleting reviews.
 
 The CLI's ``reviews list`` and ``reviews show`` (and, later, the site and the web
 app) show what these return; nothing about a review's shape is written twice.
@@ -6,17 +7,19 @@ app) show what these return; nothing about a review's shape is written twice.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, func, select
+from sqlalchemy import Select, Text, cast, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from nonmun.catalog.identifiers import row_id
 from nonmun.catalog.lookup import escape_like
-from nonmun.db.schema import Mention, Person, Review, ReviewAuthor, Source
-from nonmun.errors import InputError
-from nonmun.linking.linker import MIN_CONFIDENCE
+from nonmun.db import events
+from nonmun.db.schema import MIN_CONFIDENCE, Mention, Person, Review, ReviewAuthor, Source
+from nonmun.errors import InputError, NotFoundError
 from nonmun.sources import source_named
 
 
@@ -112,3 +115,28 @@ def mention_dict(mention: Mention) -> dict[str, Any]:
 
 def _mention_order(m: Mention) -> tuple[bool, float, int]:
     return (m.role != "reviewed", -m.confidence, m.paper_id)
+
+
+def find_review(session: Session, text: str) -> Review:
+    """The review named by ``text``: its id (``#12`` or ``12``) or one of its URLs."""
+    ref = text.strip()
+    number = ref.removeprefix("#")
+    if number.isascii() and number.isdigit():
+        review = session.get(Review, row_id(number, ref))
+    else:
+        review = session.scalars(select(Review).where(Review.url == ref)).first()
+        if review is None:  # a cross-posted copy's address
+            listed = select(Review).where(cast(Review.urls, Text).contains(ref))
+            review = next((r for r in session.scalars(listed) if ref in r.urls), None)
+    if review is None:
+        raise NotFoundError("no such review in this hub", source=ref)
+    return review
+
+
+def delete_reviews(session: Session, reviews: Iterable[Review]) -> int:
+    """Delete reviews with their mentions, authorship and digest entries, and take them
+    out of the search index; returns how many."""
+    ids = sorted({r.id for r in reviews})
+    events.reviews_deleted(session.connection(), ids)
+    session.execute(delete(Review).where(Review.id.in_(ids)))
+    return len(ids)

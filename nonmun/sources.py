@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from nonmun.db import events
 from nonmun.db.schema import Digest, Review, Source
 from nonmun.errors import InputError, NotFoundError
 
@@ -90,11 +91,11 @@ def rename_source(session: Session, text: str, name: str) -> Source:
 
 def remove_source(session: Session, text: str) -> tuple[str, int]:
     """Delete a source with its reviews (their links and search entries) and digests."""
-    from nonmun.ingest.store import delete_reviews
-
     source = find_source(session, text)
-    reviews = list(session.scalars(select(Review).where(Review.source_id == source.id)))
-    done = delete_reviews(session, reviews)
+    ids = list(session.scalars(select(Review.id).where(Review.source_id == source.id)))
+    events.reviews_deleted(session.connection(), ids)
+    session.execute(delete(Review).where(Review.source_id == source.id))
+    done = len(ids)
     for digest in session.scalars(select(Digest).where(Digest.source_id == source.id)):
         session.delete(digest)
     name = source.name

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpers import plain, run_cli
-from nonmun.archive import export_markdown, slug
 from nonmun.catalog.bibtex import read_bibtex
 from nonmun.catalog.importer import import_snapshot, store_records
 from nonmun.config import Settings
@@ -19,9 +18,11 @@ from nonmun.db.engine import Hub, open_hub
 from nonmun.db.schema import Digest, Paper, PaperAlias, PaperIdentifier, Review, Source
 from nonmun.demo import sample_pages
 from nonmun.errors import NonmunError
+from nonmun.ingest.archive import export_markdown, slug
 from nonmun.ingest.importer import import_paths
 from nonmun.ingest.records import ReviewRecord, SourceRef
-from nonmun.ingest.store import delete_reviews, store_page, store_reviews
+from nonmun.ingest.store import store_page, store_reviews
+from nonmun.reviews import delete_reviews
 from nonmun.search.index import reindex
 from nonmun.text.normalize import fold, title_key
 
@@ -287,7 +288,7 @@ def test_a_full_disk_leaves_no_half_export(hub: Hub, tmp_path: Path, monkeypatch
     fill(hub, tmp_path)
     import errno
 
-    import nonmun.archive as archive
+    import nonmun.ingest.archive as archive
 
     calls = {"n": 0}
     real = archive._write_post

@@ -11,12 +11,11 @@ from sqlalchemy import select
 
 from nonmun.catalog.importer import import_snapshot
 from nonmun.db.engine import Hub
-from nonmun.db.schema import Mention, Paper, Review
+from nonmun.db.schema import MIN_CONFIDENCE, Mention, Paper, Review
 from nonmun.errors import InputError
 from nonmun.ingest.fetch import Fetcher
 from nonmun.ingest.html import read_html
 from nonmun.ingest.importer import import_paths
-from nonmun.linking.linker import MIN_CONFIDENCE
 
 PAGES = Path(__file__).parent / "data" / "html"
 DEMO_CATALOG = Path(__file__).parents[1] / "nonmun" / "data" / "demo" / "catalog.jsonl"

@@ -11,8 +11,9 @@ from helpers import run_cli
 from nonmun.catalog.importer import store_records
 from nonmun.catalog.records import PaperRecord
 from nonmun.db.engine import Hub
+from nonmun.db.schema import MIN_CONFIDENCE
 from nonmun.linking.index import CatalogIndex
-from nonmun.linking.linker import MIN_CONFIDENCE, Linker
+from nonmun.linking.linker import Linker
 
 LABELED = Path(__file__).parent / "data" / "links-dev.jsonl"
 

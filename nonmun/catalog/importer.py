@@ -23,11 +23,11 @@ from sqlalchemy import Connection, select
 from nonmun.catalog.merge import CatalogWriter, Row, record_row
 from nonmun.catalog.records import PaperRecord
 from nonmun.catalog.snapshot import SnapshotReader
+from nonmun.db import events
 from nonmun.db.bulk import insert_ignore
 from nonmun.db.engine import Hub
 from nonmun.db.schema import checkpoint_table
 from nonmun.errors import InputError
-from nonmun.search.index import count_common_terms
 
 T = TypeVar("T")
 MAX_INVALID_EXAMPLES = 5
@@ -95,7 +95,7 @@ def import_snapshot(
                 progress(position, reader.size)
     with hub.connection() as conn:
         _save_checkpoint(conn, key, path, 0, finished=True)
-        count_common_terms(conn)
+        events.catalog_loaded(conn)
     return summary
 
 

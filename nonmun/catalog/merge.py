@@ -26,9 +26,9 @@ from typing import Any, Literal
 from sqlalchemy import Connection, bindparam, func, select, update
 
 from nonmun.catalog.records import PaperRecord
+from nonmun.db import events
 from nonmun.db.bulk import bulk_insert, in_list, insert_ignore, list_param
 from nonmun.db.schema import alias_table, identifier_table, length_of, paper_table
-from nonmun.search.index import index_papers
 from nonmun.text.normalize import clean_value, fold, surname_key, title_key
 
 Outcome = Literal["new", "updated", "unchanged"]
@@ -219,7 +219,7 @@ class CatalogWriter:
         self._flush([row for row, _ in touched])
         self.store_extras(rows, [row for row, _ in touched])
         to_index = {id(row): row for row, outcome in touched if outcome != "unchanged"}
-        index_papers(self.conn, list(to_index.values()))
+        events.papers_written(self.conn, list(to_index.values()))
         return [(outcome, row["id"]) for row, outcome in touched]
 
     def find(self, row: Row, by_title: bool = True) -> int | None:

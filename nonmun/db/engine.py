@@ -8,7 +8,6 @@ SQLite is opened in WAL mode with foreign keys on; PostgreSQL uses psycopg 3.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -27,17 +26,12 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from nonmun.config import Settings
+from nonmun.config import Settings, redact
 from nonmun.errors import DatabaseError, NonmunError, NotFoundError
 from nonmun.files import DiskFullError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000  # a statement outside the write lock waits this long for the file
-
-
-def redact(url: str) -> str:
-    """The URL with its password hidden, fit for an error message."""
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

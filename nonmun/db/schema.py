@@ -178,6 +178,9 @@ class Review(Base):
     )
 
 
+MIN_CONFIDENCE = 0.5  # a mention below this is a guess: shown as a suggestion, not counted
+
+
 class Mention(Base):
     """Review → Paper, with a role, a confidence and the evidence that matched."""
 

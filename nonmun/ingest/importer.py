@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nonmun import files
-from nonmun.archive import import_archive, is_archive
 from nonmun.db.engine import Hub
 from nonmun.errors import InputError, NetworkError
+from nonmun.ingest.archive import import_archive, is_archive
 from nonmun.ingest.feeds import feed_urls, is_opml, looks_like_feed, read_feed, web_feeds
 from nonmun.ingest.fetch import Fetcher, is_url
 from nonmun.ingest.html import blog_home, frame_url, looks_like_html, read_html

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from nonmun.linking.linker import MentionRecord
+
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:
@@ -14,17 +16,6 @@ class SourceRef:
     kind: str
     url: str | None = None
     chosen: bool = False  # named by the user (--source): a source found by address takes it
-
-
-@dataclass(frozen=True, slots=True)
-class MentionRecord:
-    """A mention already settled (restored from an archive), not to be found again."""
-
-    paper_id: int
-    role: str
-    confidence: float
-    evidence: str = ""
-    method: str = ""
 
 
 @dataclass(frozen=True, slots=True)

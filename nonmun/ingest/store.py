@@ -3,7 +3,7 @@
 Importing the same record twice leaves the hub unchanged; a record whose
 content changed updates its review in place (keeping its id and mentions'
 history). Every stored review is linked to the papers it names and indexed for
-search in the same transaction; deleting a review takes it out of both.
+search in the same transaction (``nonmun.db.events``).
 """
 
 from __future__ import annotations
@@ -12,19 +12,17 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 
-from sqlalchemy import Text, cast, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from nonmun.catalog.identifiers import row_id
+from nonmun.db import events
 from nonmun.db.schema import Digest, DigestReview, Person, Review, Source, length_of
-from nonmun.errors import NotFoundError
 from nonmun.ingest.pages import DigestRecord, PageImport
 from nonmun.ingest.records import ReviewRecord, SourceRef
 from nonmun.linking.index import CatalogIndex
 from nonmun.linking.linker import Linker
 from nonmun.linking.mentions import link_review, restore_mentions
 from nonmun.linking.provisional import hint_from
-from nonmun.search.index import index_reviews, reindex_papers, unindex
 from nonmun.text.language import detect_language
 from nonmun.text.normalize import clean, clean_value, fold
 
@@ -126,8 +124,9 @@ def store_reviews(
                 hint = hint_from(
                     record.title, record.paper_title, record.paper_year, record.paper_authors
                 )
-                reindex_papers(session.connection(), link_review(session, review, linker, hint))
-            index_reviews(session, [review])
+                learned = link_review(session, review, linker, hint)
+                events.papers_changed(session.connection(), learned)
+            events.reviews_written(session, [review])
         summary.review_ids.append(review.id)
     return summary
 
@@ -251,28 +250,3 @@ def store_digest(
 
 def content_hash_of(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-
-
-def find_review(session: Session, text: str) -> Review:
-    """The review named by ``text``: its id (``#12`` or ``12``) or one of its URLs."""
-    ref = text.strip()
-    number = ref.removeprefix("#")
-    if number.isascii() and number.isdigit():
-        review = session.get(Review, row_id(number, ref))
-    else:
-        review = session.scalars(select(Review).where(Review.url == ref)).first()
-        if review is None:  # a cross-posted copy's address
-            listed = select(Review).where(cast(Review.urls, Text).contains(ref))
-            review = next((r for r in session.scalars(listed) if ref in r.urls), None)
-    if review is None:
-        raise NotFoundError("no such review in this hub", source=ref)
-    return review
-
-
-def delete_reviews(session: Session, reviews: Iterable[Review]) -> int:
-    """Delete reviews with their mentions, authorship and digest entries, and take them
-    out of the search index; returns how many."""
-    ids = sorted({r.id for r in reviews})
-    unindex(session.connection(), "review", ids)
-    session.execute(delete(Review).where(Review.id.in_(ids)))
-    return len(ids)

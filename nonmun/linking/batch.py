@@ -15,12 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nonmun import files
-from nonmun.db.schema import Paper
+from nonmun.db.schema import MIN_CONFIDENCE, Paper
 from nonmun.errors import InputError
 from nonmun.files import read_jsonl
 from nonmun.linking.evaluate import Evaluation, read_labeled, score
 from nonmun.linking.index import CatalogIndex
-from nonmun.linking.linker import MIN_CONFIDENCE, Link, Linker
+from nonmun.linking.linker import Link, Linker
 
 
 class PaperNames:

@@ -8,23 +8,20 @@ tokens, so lookups are dictionary hits, not scans.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nonmun.catalog.landmarks import landmarks
 from nonmun.catalog.records import is_placeholder_title
 from nonmun.db.schema import Paper, PaperAlias, PaperIdentifier
 from nonmun.linking.tokens import compact, norms
 from nonmun.text.normalize import title_key
 
-LANDMARKS = resources.files("nonmun") / "data" / "landmarks.jsonl"
 KEY_WORDS = 3  # titles are indexed by their first three tokens
 MAX_NICKNAME_WORDS = 4
 
@@ -207,13 +204,6 @@ def _coined(head: str) -> bool:
 def distinctive(text: str) -> frozenset[str]:
     """The words of ``text`` that can tell one paper from another."""
     return frozenset(w for w in norms(text) if len(w) > 3 and w not in _COMMON)
-
-
-@lru_cache(maxsize=1)
-def landmarks() -> list[dict[str, Any]]:
-    """The shipped table of well-known papers and their nicknames."""
-    with LANDMARKS.open(encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
 
 
 def _too_common(text: str) -> bool:

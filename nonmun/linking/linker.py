@@ -18,7 +18,6 @@ from nonmun.linking.identifiers import cvf_title, find_arxiv_ids, find_other_ids
 from nonmun.linking.index import KEY_WORDS, MAX_NICKNAME_WORDS, CatalogIndex, Nickname
 from nonmun.linking.tokens import Token, compact, norms, tokenize, without_josa
 
-MIN_CONFIDENCE = 0.5  # below this a link is a guess, shown but not counted
 SHORT_TITLE_WORDS = 5  # shorter titles must look like titles where they stand
 _CUES = re.compile(
     r"소개(?:해\s*드리|하)[^.\n]{0,12}논문|리뷰할|이번\s*논문|오늘의\s*논문|이\s*논문은|"
@@ -44,6 +43,17 @@ _SUBJECT = re.compile(
 )
 _LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]|[-*•·]|\[\d{1,3}\])$")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class MentionRecord:
+    """A mention already settled (restored from an archive), not to be found again."""
+
+    paper_id: int
+    role: str
+    confidence: float
+    evidence: str = ""
+    method: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from nonmun.db import events
 from nonmun.db.schema import Mention, Paper, Review
-from nonmun.ingest.records import MentionRecord
 from nonmun.linking.learn import learn_nicknames
-from nonmun.linking.linker import Link, Linker, merge_links
+from nonmun.linking.linker import Link, Linker, MentionRecord, merge_links
 from nonmun.linking.provisional import PaperHint, provisional_links
 
 
@@ -88,12 +88,11 @@ def relink_hub(session: Session) -> int:
     """``relink_reviews`` over the hub's whole catalog (nothing to do without reviews);
     the papers that learned a nickname are indexed again. Returns the reviews changed."""
     from nonmun.linking.index import CatalogIndex
-    from nonmun.search.index import reindex_papers
 
     if session.scalar(select(Review.id).limit(1)) is None:
         return 0
     changed, learned = relink_reviews(session, Linker(CatalogIndex.load(session)))
-    reindex_papers(session.connection(), learned)
+    events.papers_changed(session.connection(), learned)
     return changed
 
 

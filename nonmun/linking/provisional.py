@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from nonmun.catalog.arxiv_api import ArxivClient
 from nonmun.catalog.identifiers import parse_arxiv_id
+from nonmun.catalog.landmarks import landmarks
 from nonmun.catalog.merge import (
     CONTENT,
     MAX_YEAR_GAP,
@@ -37,10 +38,9 @@ from nonmun.catalog.merge import (
     record_row,
 )
 from nonmun.catalog.records import PaperRecord, looks_like_paper_title, placeholder_title
+from nonmun.db import events
 from nonmun.db.schema import Mention, Paper, PaperAlias, PaperIdentifier, paper_table
-from nonmun.linking.index import landmarks
 from nonmun.linking.linker import Link, Linker, title_after_mark
-from nonmun.search.index import index_papers, unindex
 from nonmun.text.normalize import title_key
 
 PROVISIONAL_CONFIDENCE = 0.7  # the page says this is the paper; who it is stays open
@@ -209,7 +209,7 @@ def _complete(session: Session, paper: Paper, record: PaperRecord, summary: Reso
         .values({k: merged[k] for k in CONTENT})
     )
     writer.store_extras([new], [merged])
-    index_papers(session.connection(), [merged])
+    events.papers_written(session.connection(), [merged])
     session.expire(paper)
     summary.completed.append(f"{name} → {record.arxiv_id}")
 
@@ -237,7 +237,7 @@ def _fold(session: Session, source: int, target: int) -> None:
     for model in (PaperAlias, PaperIdentifier):
         session.execute(update(model).where(model.paper_id == source).values(paper_id=target))
     session.execute(delete(Paper).where(Paper.id == source))
-    unindex(session.connection(), "paper", [source])
+    events.papers_deleted(session.connection(), [source])
 
 
 def _name(paper: Paper) -> str:

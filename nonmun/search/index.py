@@ -4,9 +4,9 @@ A paper is indexed under its title and nicknames (its aliases and the shipped
 table of well-known papers), with its abstract, authors, venue and categories
 as body; a review under its title, with its body, tags, authors and source. The
 database's own full-text engine indexes the rows (SQLite FTS5 through triggers,
-PostgreSQL through a GIN index: migration 0002). Catalog writes and review
-stores call in here in their own transaction, so the index is never behind;
-``reindex`` rebuilds it whole.
+PostgreSQL through a GIN index: migration 0002). The index listens to the
+writers' announcements (``nonmun.db.events``) and updates itself in their
+transaction, so it is never behind; ``reindex`` rebuilds it whole.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import Connection, Select, delete, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
+from nonmun.catalog.landmarks import landmarks
+from nonmun.db import events
 from nonmun.db.bulk import bulk_insert
 from nonmun.db.schema import (
     Paper,
@@ -29,7 +31,6 @@ from nonmun.db.schema import (
     search_table,
     search_term_table,
 )
-from nonmun.linking.index import landmarks
 from nonmun.text.normalize import fold
 from nonmun.text.terms import name_terms, terms
 
@@ -47,6 +48,7 @@ _PAPER_COLUMNS = [
 ]
 
 
+@events.papers_written.connect
 def index_papers(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """(Re)index papers given as rows of the paper table (id, arxiv_id, title, authors,
     abstract, venue, categories, year); their aliases are read from the database."""
@@ -78,6 +80,7 @@ def _paper_doc(row: dict[str, Any], aliases: list[str]) -> dict[str, Any]:
     }
 
 
+@events.reviews_written.connect
 def index_reviews(session: Session, reviews: Iterable[Review]) -> None:
     """(Re)index stored reviews (flushed, with their source and authors loaded)."""
     reviews = list(reviews)
@@ -114,6 +117,7 @@ def _replace(conn: Connection, kind: str, ids: Sequence[int], docs: list[dict[st
         bulk_insert(conn, search_table, DOC_COLUMNS, docs)
 
 
+@events.papers_changed.connect
 def reindex_papers(conn: Connection, ids: Iterable[int]) -> None:
     """Index these papers again from the database (after a nickname was added, say)."""
     wanted = sorted(set(ids))
@@ -180,6 +184,16 @@ def reindex(session: Session, progress: Callable[[int, int], None] | None = None
     return done
 
 
+@events.papers_deleted.connect
+def _unindex_papers(conn: Connection, ids: Sequence[int]) -> None:
+    unindex(conn, "paper", ids)
+
+
+@events.reviews_deleted.connect
+def _unindex_reviews(conn: Connection, ids: Sequence[int]) -> None:
+    unindex(conn, "review", ids)
+
+
 def _optimize(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
@@ -188,6 +202,7 @@ def _optimize(conn: Connection) -> None:
 COMMON_FLOOR = 1000  # terms in more documents than this are counted in search_term
 
 
+@events.catalog_loaded.connect
 def count_common_terms(conn: Connection) -> None:
     """Recount the common terms (SQLite): one pass over FTS5's statistics, about a
     second for 800k documents. Between recounts the counts are a hint that may lag."""

@@ -47,6 +47,7 @@ from nonmun.catalog.identifiers import normalize_doi, parse_arxiv_id
 from nonmun.catalog.lookup import escape_like, in_category
 from nonmun.db.bulk import in_list, list_param
 from nonmun.db.schema import (
+    MIN_CONFIDENCE,
     Mention,
     Paper,
     PaperAlias,
@@ -58,7 +59,6 @@ from nonmun.db.schema import (
     search_term_table,
 )
 from nonmun.errors import InputError, NotFoundError
-from nonmun.linking.linker import MIN_CONFIDENCE
 from nonmun.search.index import TSVECTOR, nickname_arxiv_ids
 from nonmun.sources import source_named
 from nonmun.text.glossary import Clause, Glossary

@@ -16,8 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from nonmun.db.schema import Mention, Paper, search_table
-from nonmun.linking.linker import MIN_CONFIDENCE
+from nonmun.db.schema import MIN_CONFIDENCE, Mention, Paper, search_table
 from nonmun.search.query import COMMON_SHARE, Candidate, SearchFilter, candidates, term_docs
 from nonmun.text.glossary import Clause
 from nonmun.text.terms import terms

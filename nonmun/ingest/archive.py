@@ -35,13 +35,14 @@ from sqlalchemy.orm import Session, selectinload
 from nonmun import __version__, files
 from nonmun.catalog.merge import CatalogWriter, Row, record_row
 from nonmun.catalog.records import PaperRecord
+from nonmun.db import events
 from nonmun.db.schema import Digest, Paper, Review, Source
 from nonmun.errors import InputError
 from nonmun.ingest.markdown import front_matter
 from nonmun.ingest.pages import DigestRecord
-from nonmun.ingest.records import MentionRecord, ReviewRecord, SourceRef
+from nonmun.ingest.records import ReviewRecord, SourceRef
 from nonmun.ingest.store import StoreSummary, get_source, store_digest, store_reviews
-from nonmun.search.index import count_common_terms
+from nonmun.linking.linker import MentionRecord
 from nonmun.text.normalize import title_key
 
 FORMAT = "nonmun-archive"
@@ -308,7 +309,7 @@ def import_archive(session: Session, folder: Path) -> ArchiveSummary:
             summary.digests += 1
         except InputError as exc:
             summary.skipped.append(f"{exc.where()}{exc.message}")
-    count_common_terms(session.connection())  # the restored hub searches as the original did
+    events.catalog_loaded(session.connection())  # the restored hub searches as the original did
     return summary
 
 
