@@ -18,13 +18,13 @@ from nonmun.db.engine import Hub, open_hub
 from nonmun.db.schema import Digest, Paper, PaperAlias, PaperIdentifier, Review, Source
 from nonmun.demo import sample_pages
 from nonmun.errors import NonmunError
-from nonmun.ingest.archive import export_markdown, slug
+from nonmun.ingest.archive import export_markdown
 from nonmun.ingest.importer import import_paths
 from nonmun.ingest.records import ReviewRecord, SourceRef
 from nonmun.ingest.store import store_page, store_reviews
 from nonmun.reviews import delete_reviews
 from nonmun.search.index import reindex
-from nonmun.text.normalize import fold, title_key
+from nonmun.text.normalize import fold, slug, title_key
 
 DATA = Path(__file__).parent / "data"
 BIB = """@inproceedings{he2016deep,

@@ -21,7 +21,6 @@ leaves any earlier export whole. The import runs in one transaction.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,7 +42,7 @@ from nonmun.ingest.pages import DigestRecord
 from nonmun.ingest.records import ReviewRecord, SourceRef
 from nonmun.ingest.store import StoreSummary, get_source, store_digest, store_reviews
 from nonmun.linking.linker import MentionRecord
-from nonmun.text.normalize import title_key
+from nonmun.text.normalize import dated_slug, slug, title_key
 
 FORMAT = "nonmun-archive"
 VERSION = 1
@@ -183,7 +182,7 @@ def _write_reviews(
     )
     for review in session.scalars(query):
         folder = f"reviews/{slug(review.source.kind + '-' + review.source.name)}"
-        name = _unique(f"{folder}/{_dated(review.published, review.title)}", taken)
+        name = _unique(f"{folder}/{dated_slug(review.published, review.title)}", taken)
         paths[review.id] = f"{name}.md"
         _write_post(root / paths[review.id], _review_meta(review, keys), review.body)
         summary.reviews += 1
@@ -234,7 +233,7 @@ def _write_digests(
     for digest in session.scalars(query):
         source = session.get_one(Source, digest.source_id)
         folder = f"digests/{slug(source.kind + '-' + source.name)}"
-        name = _unique(f"{folder}/{_dated(digest.period_start, digest.title)}", taken)
+        name = _unique(f"{folder}/{dated_slug(digest.period_start, digest.title)}", taken)
         meta = {
             "title": digest.title,
             "label": digest.label,
@@ -260,22 +259,6 @@ def _write_post(path: Path, meta: dict[str, Any], body: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)  # under the building folder only
     head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
     path.write_text(f"---\n{head}---\n{body}\n", encoding="utf-8")  # read back without it
-
-
-def _dated(day: date | None, title: str) -> str:
-    return f"{day.isoformat() if day else 'undated'}-{slug(title)}"
-
-
-def slug(text: str, limit: int = 60, max_bytes: int = 120) -> str:
-    """A file name from any text: letters (Hangul too) and digits, joined by hyphens.
-
-    At most ``limit`` characters and ``max_bytes`` bytes of UTF-8 (file systems
-    count bytes: 255 for a name), never cut inside a character.
-    """
-    words = re.findall(r"\w+", text.casefold())
-    name = "-".join(words)[:limit]
-    name = name.encode()[:max_bytes].decode(errors="ignore")
-    return name.strip("-_") or "untitled"
 
 
 # --- import ---------------------------------------------------------------------------

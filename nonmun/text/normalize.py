@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from typing import Any
 
 _TEX_COMMAND = re.compile(r"\\[a-zA-Z]+\s*|\\.")
@@ -78,3 +79,21 @@ def surname_key(name: str) -> str:
     while len(words) > 1 and words[-1] in _SUFFIXES:
         words.pop()
     return words[-1] if words else ""
+
+
+def slug(text: str, limit: int = 60, max_bytes: int = 120) -> str:
+    """A file name or URL segment from any text: letters (Hangul too) and digits, joined
+    by hyphens ("머신러닝&딥러닝 논문리뷰" → 머신러닝-딥러닝-논문리뷰).
+
+    At most ``limit`` characters and ``max_bytes`` bytes of UTF-8 (file systems
+    count bytes: 255 for a name), never cut inside a character.
+    """
+    words = re.findall(r"\w+", text.casefold())
+    name = "-".join(words)[:limit]
+    name = name.encode()[:max_bytes].decode(errors="ignore")
+    return name.strip("-_") or "untitled"
+
+
+def dated_slug(day: date | None, title: str) -> str:
+    """``2023-04-26-title-words``, or ``undated-title-words``."""
+    return f"{day.isoformat() if day else 'undated'}-{slug(title)}"
