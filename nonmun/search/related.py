@@ -50,7 +50,7 @@ def related_papers(
     """The papers most related to ``paper``, best first (only ``among``, if given)."""
     score: dict[int, float] = defaultdict(float)
     why: dict[int, list[str]] = defaultdict(list)
-    for pid, count in _co_mentioned(session, paper.id).items():
+    for pid, count in co_mentioned(session, paper.id).items():
         score[pid] += CO_MENTION_WEIGHT * min(count, 3)
         why[pid].append(f"mentioned with it in {count} review(s)")
     shared = _shared_words(session, paper)
@@ -81,7 +81,9 @@ def related_papers(
     ]  # fmt: skip
 
 
-def _co_mentioned(session: Session, pid: int) -> Counter[int]:
+def co_mentioned(session: Session, pid: int) -> Counter[int]:
+    """The papers reviewed or mentioned in the reviews of paper ``pid`` (itself too),
+    with how many reviews name each."""
     reviews = select(Mention.review_id).where(
         Mention.paper_id == pid, Mention.confidence >= MIN_CONFIDENCE
     )

@@ -1,0 +1,110 @@
+"""The paper page, the page no blog has: a paper with every review of it, from every
+source and author, the digests it appeared in, the papers named alongside it and
+related papers, and a feed to follow it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from nonmun.catalog.lookup import paper_links, paper_mentions
+from nonmun.db.schema import MIN_CONFIDENCE, Digest, DigestReview, Mention, Paper, Review
+from nonmun.pages.addresses import Addresses
+from nonmun.pages.items import Named, PaperItem, ReviewItem, paper_item, review_item
+from nonmun.search.related import co_mentioned, related_papers
+
+NEIGHBOURS = 12  # papers named alongside it, and related papers, at most
+
+
+@dataclass(frozen=True)
+class RoleReview:
+    role: str  # what the review does with this paper: reviewed or mentioned
+    review: ReviewItem
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    paper: PaperItem
+    why: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PaperPage:
+    paper: PaperItem
+    ref: str
+    venue: str | None
+    abstract: str | None
+    aliases: list[str]
+    categories: list[str]
+    identifiers: list[Named]  # "OpenReview: abc" → its page there, when known
+    links: list[Named]  # arXiv abs and PDF, DOI, code…
+    provisional: bool
+    reviews: list[RoleReview]  # newest first
+    digests: list[Named]
+    co_mentioned: list[Neighbour]
+    related: list[Neighbour]
+    feed: str
+
+
+def paper_page(session: Session, paper: Paper, where: Addresses) -> PaperPage:
+    """The page of ``paper`` (which has an address in ``where``)."""
+    address = where.papers[paper.id]
+    mentions = [m for m in paper_mentions(session, paper) if not _suggestion(m)]
+    mentions.sort(key=lambda m: (m.review.published is None, m.review.published), reverse=True)
+    reviews = _with_papers(session, [m.review.id for m in mentions])
+    return PaperPage(
+        paper=paper_item(paper, where),
+        ref=paper.arxiv_id or paper.doi or f"#{paper.id}",
+        venue=paper.venue or paper.journal_ref,
+        abstract=paper.abstract,
+        aliases=sorted(a.alias for a in paper.aliases),
+        categories=paper.categories.split(),
+        identifiers=[Named(f"{i.scheme}: {i.value}") for i in paper.identifiers],
+        links=[Named(link.get("rel") or "link", link["url"]) for link in paper_links(paper)],
+        provisional=paper.provisional,
+        reviews=[RoleReview(m.role, review_item(reviews[m.review.id], where)) for m in mentions],
+        digests=_digests(session, [m.review.id for m in mentions], where),
+        co_mentioned=_co_mentioned(session, paper, where),
+        related=[
+            Neighbour(paper_item(session.get_one(Paper, r.id), where), r.reasons)
+            for r in related_papers(session, paper, limit=NEIGHBOURS)
+        ],
+        feed=f"{address}feed.xml",
+    )
+
+
+def _suggestion(mention: Mention) -> bool:
+    return mention.confidence < MIN_CONFIDENCE
+
+
+def _with_papers(session: Session, ids: list[int]) -> dict[int, Review]:
+    query = (
+        select(Review)
+        .where(Review.id.in_(ids))
+        .options(selectinload(Review.source), selectinload(Review.authors))
+        .options(selectinload(Review.mentions).selectinload(Mention.paper))
+    )
+    return {r.id: r for r in session.scalars(query)}
+
+
+def _digests(session: Session, review_ids: list[int], where: Addresses) -> list[Named]:
+    query = (
+        select(Digest)
+        .join(DigestReview, DigestReview.digest_id == Digest.id)
+        .where(DigestReview.review_id.in_(review_ids))
+        .distinct()
+        .order_by(Digest.period_start.desc())
+    )
+    return [Named(d.title, where.digests.get(d.id)) for d in session.scalars(query)]
+
+
+def _co_mentioned(session: Session, paper: Paper, where: Addresses) -> list[Neighbour]:
+    counts = co_mentioned(session, paper.id)
+    counts.pop(paper.id, None)
+    found = []
+    for pid, n in counts.most_common(NEIGHBOURS):
+        other = session.get_one(Paper, pid)
+        found.append(Neighbour(paper_item(other, where), [f"{n} review(s)"]))
+    return found
