@@ -18,10 +18,12 @@ $(VENV)/.installed-test: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-## run: build the demo hub and show what it holds
+## run: build the demo hub, publish its site and serve it on http://127.0.0.1:8000/ (Ctrl-C stops)
 run: $(VENV)/.installed-run
 	$(BIN)/nonmun demo demo-hub
-	$(BIN)/nonmun --hub demo-hub overview
+	$(BIN)/nonmun --hub demo-hub overview --limit 5
+	$(BIN)/nonmun --hub demo-hub build
+	$(BIN)/nonmun --hub demo-hub preview
 
 ## test: lint, type-check and run the whole suite (PostgreSQL too when NONMUN_TEST_POSTGRES_URL is set)
 test: lint typecheck unit

@@ -825,6 +825,44 @@ def export_markdown(
 
 
 @app.command()
+def build(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path | None, typer.Argument(help="Folder to write the site in (default: HUB/site).")
+    ] = None,
+    all_papers: Annotated[
+        bool, typer.Option("--all-papers", help="A page for every paper, not only reviewed ones.")
+    ] = False,
+) -> None:
+    """Publish the hub as a static site: reviews, papers, tags, sources, authors."""
+    from nonmun.site.build import build_site
+
+    settings = _settings(ctx)
+    target = directory or settings.hub / "site"
+    with _reading(ctx) as session, err.status("building…") as bar:
+        done = build_site(
+            session, settings, target, all_papers=all_papers, progress=lambda m: bar.update(m)
+        )
+    out.print(
+        f"{done.pages} pages ({done.reviews} reviews, {done.papers} papers) written to {target}"
+    )
+
+
+@app.command()
+def preview(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path | None, typer.Argument(help="The built site (default: HUB/site).")
+    ] = None,
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+) -> None:
+    """Serve a built site on http://127.0.0.1:PORT/ to look at it (Ctrl-C stops)."""
+    from nonmun.site.preview import serve
+
+    serve(directory or _settings(ctx).hub / "site", port, out.print)
+
+
+@app.command()
 def link(
     ctx: typer.Context,
     jsonl: Annotated[Path, typer.Option("--jsonl", help='Input: {"id", "text"} per line.')],

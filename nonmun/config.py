@@ -38,6 +38,11 @@ class Settings:
     import_batch_size: int = 5000
     lock_timeout: float = 3600.0  # how long a writer waits for another to finish
     fetch_deadline: float = 60.0  # the most a URL may take to arrive, whole
+    # the published site (nonmun build)
+    site_title: str = "nonmun"
+    base_url: str = "http://127.0.0.1:8000/"  # where the site will be served: canonical links
+    ui_language: str = "ko"  # of the site's words and dates: ko or en
+    page_size: int = 20  # items on one page of a list
 
     @property
     def url(self) -> str:
@@ -89,7 +94,8 @@ def load_settings(hub: Path | None = None, **flags: Any) -> Settings:
     return settings
 
 
-_POSITIVE = ("import_batch_size", "arxiv_timeout", "fetch_deadline")
+_POSITIVE = ("import_batch_size", "arxiv_timeout", "fetch_deadline", "page_size")
+UI_LANGUAGES = ("ko", "en")
 _NOT_NEGATIVE = ("arxiv_delay", "arxiv_retries", "lock_timeout")
 
 
@@ -100,6 +106,16 @@ def _check(settings: Settings) -> None:
         if value < 0 or (value == 0 and name in _POSITIVE):
             bound = "greater than 0" if name in _POSITIVE else "0 or more"
             raise InputError(f"{name} must be {bound}, got {value}", source=_origin(name))
+    if settings.ui_language not in UI_LANGUAGES:
+        raise InputError(
+            f"ui_language must be one of {', '.join(UI_LANGUAGES)}, got {settings.ui_language!r}",
+            source=_origin("ui_language"),
+        )
+    if not settings.base_url.startswith(("http://", "https://")):
+        raise InputError(
+            f"base_url must start with http:// or https://, got {settings.base_url!r}",
+            source=_origin("base_url"),
+        )
     if settings.hub.exists() and not settings.hub.is_dir():
         raise InputError(
             "not a folder: a hub is a folder that holds nonmun.db", source=str(settings.hub)

@@ -114,16 +114,16 @@ def _highlight(code: str, lang: str, attrs: str) -> str:
 def plain_text(body: str) -> str:
     """The words of a Markdown body without markup, code or math (for excerpts, feeds)."""
     tokens = _parser().parse(_MARK.sub("", body))
-    words: list[str] = []
+    blocks = []
     for token in tokens:
         if token.type == "inline" and token.children:
-            words += [
-                child.content for child in token.children if child.type in ("text", "code_inline")
+            parts = [
+                c.content if c.type in ("text", "code_inline") else " "
+                for c in token.children
+                if c.type in ("text", "code_inline", "softbreak", "hardbreak")
             ]
-        elif token.type in ("paragraph_close", "heading_close"):
-            words.append("\n")
-    text = " ".join(" ".join(words).split(" "))
-    return re.sub(r"\s+", " ", text).strip()
+            blocks.append("".join(parts))
+    return re.sub(r"\s+", " ", " ".join(blocks)).strip()
 
 
 def excerpt(body: str, language: str | None = None) -> tuple[str, bool]:

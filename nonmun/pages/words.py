@@ -1,0 +1,59 @@
+"""Every word the site's interface says, in Korean and English, and dates in each
+language's way ("2023년 4월 26일" / "April 26, 2023")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+WORDS: dict[str, tuple[str, str]] = {  # key: (ko, en)
+    "continue": ("계속 읽기", "Continue reading"),
+    "reviews": ("리뷰", "Reviews"),
+    "newest_reviews": ("최근 리뷰", "Newest reviews"),
+    "papers": ("논문", "Papers"),
+    "reviewed": ("리뷰", "reviewed"),
+    "mentioned": ("언급", "mentioned"),
+    "reviews_of": ("이 논문의 리뷰", "Reviews of this paper"),
+    "no_reviews": ("아직 리뷰가 없습니다.", "No reviews yet."),
+    "abstract": ("초록", "Abstract"),
+    "also_known_as": ("다른 이름", "Also known as"),
+    "digests": ("실린 다이제스트", "In digests"),
+    "co_mentioned": ("함께 언급된 논문", "Mentioned alongside"),
+    "related": ("관련 논문", "Related papers"),
+    "follow": ("이 논문 구독 (Atom)", "Follow this paper (Atom)"),
+    "papers_in_review": ("이 글의 논문", "Papers in this review"),
+    "suggestions": ("확실하지 않은 연결", "Possible links"),
+    "original": ("원문", "Original"),
+    "tags": ("태그", "Tags"),
+    "category": ("카테고리", "Category"),
+    "previous": ("이전 글", "Previous"),
+    "next": ("다음 글", "Next"),
+    "newer": ("최근", "Newer"),
+    "older": ("이전", "Older"),
+    "page_of": ("쪽", "page"),
+    "by": ("글쓴이", "by"),
+    "undated": ("날짜 없음", "undated"),
+    "provisional": (
+        "리뷰에서 찾은 논문입니다. 아직 카탈로그에 없습니다.",
+        "Named in a review; not yet in the catalog.",
+    ),
+    "evidence": ("근거", "evidence"),
+    "home": ("처음", "Home"),
+    "skip": ("본문으로 건너뛰기", "Skip to content"),
+    "made_with": ("nonmun으로 만들었습니다", "Made with nonmun"),
+}
+MONTHS = "January February March April May June July August September October November December"
+
+
+def word(key: str, language: str) -> str:
+    """The interface's word ``key`` in ``language`` (``ko`` or ``en``)."""
+    ko, en = WORDS[key]
+    return ko if language == "ko" else en
+
+
+def long_date(day: date | None, language: str) -> str:
+    """``2023년 4월 26일`` or ``April 26, 2023``."""
+    if day is None:
+        return word("undated", language)
+    if language == "ko":
+        return f"{day.year}년 {day.month}월 {day.day}일"
+    return f"{MONTHS.split()[day.month - 1]} {day.day}, {day.year}"

@@ -1,0 +1,1 @@
+"""The static site: which pages a hub has, built into a folder that is swapped in whole."""

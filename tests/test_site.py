@@ -1,0 +1,196 @@
+"""The static site: the demo hub published, read back as files and in Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from helpers import run_cli
+from nonmun.catalog.importer import import_snapshot
+from nonmun.config import Settings
+from nonmun.db.engine import Hub
+from nonmun.demo import sample_pages
+from nonmun.errors import InputError
+from nonmun.ingest.records import ReviewRecord, SourceRef
+from nonmun.ingest.store import store_page, store_reviews
+from nonmun.pages.markdown import excerpt, render
+from nonmun.site.build import MARK, build_site
+
+DEMO_CATALOG = Path(__file__).parents[1] / "nonmun" / "data" / "demo" / "catalog.jsonl"
+CHROMIUM = Path("/usr/bin/chromium")
+HOSTILE = """# Hostile
+
+<script>window.ran = 1</script>
+<img src="x" onerror="window.ran = 2">
+[click](javascript:window.ran=3) <a href="data:text/html,<script>1</script>">data</a>
+<svg><script>window.ran = 4</script></svg>
+</textarea><iframe src="javascript:1"></iframe>
+Unbalanced $math and $$ more.
+"""
+
+
+@pytest.fixture
+def demo(hub: Hub) -> Hub:
+    import_snapshot(hub, DEMO_CATALOG)
+    with hub.session() as session:
+        for page in sample_pages():
+            store_page(session, page)
+    return hub
+
+
+def build(hub: Hub, settings: Settings, target: Path) -> Path:
+    with hub.session(write=False) as session:
+        build_site(session, settings, target)
+    return target
+
+
+def internal_links(site: Path) -> Iterator[tuple[Path, str]]:
+    """Every (page, href) of the site that points inside it."""
+    for page in site.rglob("*.html"):
+        for href in re.findall(r'(?:href|src)="([^"]+)"', page.read_text(encoding="utf-8")):
+            if not urlsplit(href).scheme and not href.startswith(("#", "mailto:")):
+                yield page, href
+
+
+def test_the_demo_site_has_every_page_and_no_broken_link(
+    demo: Hub, settings: Settings, tmp_path: Path
+) -> None:
+    site = build(demo, settings, tmp_path / "site")
+    sam = (site / "papers" / "2010.01412" / "index.html").read_text(encoding="utf-8")
+    assert "Sharpness-Aware Minimization" in sam and "(2)" in sam
+    assert "duemoo&#39;s paper reviews" in sam and "머신러닝&amp;딥러닝 논문리뷰 (Tistory)" in sam
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/papers/2010.01412/">' in sam
+    assert '<html lang="ko">' in sam and 'property="og:title"' in sam
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "계속 읽기" in home and 'rel="next"' in home  # 47 reviews, 20 a page
+    assert (site / "page" / "3" / "index.html").is_file()
+    math = next(site.glob("reviews/gdsc-sookmyung-weekly-ai-trend/2023-04-26-clip*/index.html"))
+    assert "<math" in math.read_text(encoding="utf-8")
+    assert (site / "categories" / "머신러닝-딥러닝" / "논문리뷰" / "index.html").is_file()
+    broken = []
+    for page, href in internal_links(site):
+        target = Path(unquote(urljoin(page.as_posix(), href.split("#")[0])))
+        if not (target.is_file() or (target / "index.html").is_file()):
+            broken.append(f"{page.relative_to(site)} → {href}")
+    assert broken == []
+
+
+def test_english_interface_and_dates(demo: Hub, settings: Settings, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    english = replace(settings, ui_language="en", site_title="Our group")
+    site = build(demo, english, tmp_path / "site")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Continue reading" in home and "April 26, 2023" in home and "<title>Our group" in home
+
+
+def test_a_rebuild_replaces_only_its_own_files_and_refuses_other_folders(
+    demo: Hub, settings: Settings, tmp_path: Path
+) -> None:
+    site = build(demo, settings, tmp_path / "site")
+    (site / "CNAME").write_text("papers.example.org\n")  # a file the user added: kept
+    build(demo, settings, site)
+    assert (site / "CNAME").is_file() and (site / MARK).is_file()
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "mine.md").write_text("my own post")
+    with pytest.raises(InputError, match="not a site nonmun built"):
+        build(demo, settings, posts)
+    assert (posts / "mine.md").read_text() == "my own post"
+
+
+def test_a_broken_template_names_its_line_and_keeps_the_site(
+    demo: Hub, settings: Settings, tmp_path: Path
+) -> None:
+    site = build(demo, settings, tmp_path / "site")
+    before = (site / "index.html").read_text(encoding="utf-8")
+    own = settings.hub / "templates"
+    own.mkdir()
+    (own / "home.html").write_text('{% extends "base.html" %}\n{% block main %}\n{{ oops(\n')
+    with pytest.raises(InputError) as failed:
+        build(demo, settings, site)
+    assert "home.html:3" in str(failed.value.where()) + failed.value.message
+    assert (site / "index.html").read_text(encoding="utf-8") == before
+    (own / "home.html").write_text(
+        '{% extends "base.html" %}{% block main %}<p id="own">mine</p>{% endblock %}'
+    )
+    build(demo, settings, site)  # a template of the hub's own overrides the package's
+    assert '<p id="own">mine</p>' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_markdown_is_rendered_and_sanitised() -> None:
+    html = render(HOSTILE + "\n| a | b |\n|---|---|\n| 1 | 2 |\n\nx[^1]\n\n[^1]: note\n")
+    assert "<script" not in html and "onerror" not in html and 'href="javascript:' not in html
+    assert 'href="data:' not in html and "<iframe" not in html and "<svg" not in html
+    assert "<table>" in html and 'class="footnotes"' in html
+    assert "Unbalanced $math" in html  # a lone dollar is text
+    code = render("```python\ndef f(): pass\n```\n")
+    assert '<span class="k">def</span>' in code
+    assert "<math" in render("Inline $N^2-N$.") and 'display="block"' in render("$$x^2$$")
+
+
+def test_excerpts_cut_at_words_and_honour_more() -> None:
+    korean = "트랜스포머는 어텐션만으로 번역을 한다. " * 30
+    cut, more = excerpt(korean, "ko")
+    assert more and cut.endswith("…") and len(cut) <= 161
+    assert korean.startswith(cut.rstrip("…").rstrip())  # ends at a space, not mid-word
+    english, more = excerpt("word " * 100, "en")
+    assert more and english.count("word") == 45
+    assert excerpt("Intro *here*.\n\n<!--more-->\n\nThe rest.") == ("Intro here.", True)
+    assert excerpt("Short.") == ("Short.", False)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    root = tmp_path / "served"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.RequestHandlerClass.log_message = lambda *a: None  # type: ignore[method-assign]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)")
+def test_in_chromium_math_is_laid_out_and_no_script_runs(
+    demo: Hub, settings: Settings, served: tuple[Path, str]
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with demo.session() as session:
+        source = SourceRef("hostile", "manual")
+        store_reviews(session, [ReviewRecord(source, "h1", "Hostile", HOSTILE + "\n$N^2-N$\n")])
+    root, url = served
+    build(demo, settings, root)
+    hostile = next(root.glob("reviews/hostile/*/index.html")).parent.relative_to(root)
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        page = browser.new_page()
+        page.goto(f"{url}{hostile.as_posix()}/")
+        for link in page.locator("a").all():
+            if "click" in (link.text_content() or ""):
+                link.click()
+        assert page.evaluate("window.ran") is None
+        box = page.locator("math").first.bounding_box()
+        assert box is not None and box["width"] > 10 and box["height"] > 5
+        page.goto(f"{url}papers/2010.01412/")
+        cards = page.locator("article.card")
+        assert cards.count() == 2
+        browser.close()
+
+
+def test_cli_build(demo: Hub, hub_env: dict[str, str], tmp_path: Path) -> None:
+    done = run_cli("build", str(tmp_path / "out"), env=hub_env)
+    assert done.returncode == 0, done.stderr
+    assert "47 reviews" in done.stdout and (tmp_path / "out" / "index.html").is_file()
+    refused = run_cli("build", str(Path(__file__).parent), env=hub_env)
+    assert refused.returncode == 2 and "not a site nonmun built" in refused.stderr
