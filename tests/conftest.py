@@ -88,3 +88,20 @@ def hub_env(settings: Settings) -> dict[str, str]:
     if settings.database_url:
         env["NONMUN_DATABASE_URL"] = settings.database_url
     return env
+
+
+DEMO_CATALOG = TESTS.parent / "nonmun" / "data" / "demo" / "catalog.jsonl"
+
+
+@pytest.fixture
+def demo(hub: Hub) -> Hub:
+    """The demo hub's content: its 91-paper catalog and the four sample pages."""
+    from nonmun.catalog.importer import import_snapshot
+    from nonmun.demo import sample_pages
+    from nonmun.ingest.store import store_page
+
+    import_snapshot(hub, DEMO_CATALOG)
+    with hub.session() as session:
+        for page in sample_pages():
+            store_page(session, page)
+    return hub

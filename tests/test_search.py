@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import DEMO_CATALOG
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
@@ -14,23 +15,10 @@ from nonmun.catalog.importer import import_snapshot
 from nonmun.config import Settings
 from nonmun.db.engine import Hub
 from nonmun.db.schema import Paper, SearchDoc, Source
-from nonmun.demo import sample_pages
 from nonmun.errors import InputError, NotFoundError
 from nonmun.ingest.importer import import_paths
-from nonmun.ingest.store import store_page
 from nonmun.search.index import reindex
 from nonmun.search.query import SearchFilter, search
-
-DEMO_CATALOG = Path(__file__).parents[1] / "nonmun" / "data" / "demo" / "catalog.jsonl"
-
-
-@pytest.fixture
-def demo(hub: Hub) -> Hub:
-    import_snapshot(hub, DEMO_CATALOG)
-    with hub.session() as session:
-        for page in sample_pages():
-            store_page(session, page)
-    return hub
 
 
 def titles(hub: Hub, query: str, **where: object) -> list[str]:

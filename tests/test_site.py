@@ -13,17 +13,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from helpers import run_cli
-from nonmun.catalog.importer import import_snapshot
 from nonmun.config import Settings
 from nonmun.db.engine import Hub
-from nonmun.demo import sample_pages
 from nonmun.errors import InputError
 from nonmun.ingest.records import ReviewRecord, SourceRef
-from nonmun.ingest.store import store_page, store_reviews
+from nonmun.ingest.store import store_reviews
 from nonmun.pages.markdown import excerpt, render
 from nonmun.site.build import MARK, build_site
 
-DEMO_CATALOG = Path(__file__).parents[1] / "nonmun" / "data" / "demo" / "catalog.jsonl"
 CHROMIUM = Path("/usr/bin/chromium")
 HOSTILE = """# Hostile
 
@@ -34,15 +31,6 @@ HOSTILE = """# Hostile
 </textarea><iframe src="javascript:1"></iframe>
 Unbalanced $math and $$ more.
 """
-
-
-@pytest.fixture
-def demo(hub: Hub) -> Hub:
-    import_snapshot(hub, DEMO_CATALOG)
-    with hub.session() as session:
-        for page in sample_pages():
-            store_page(session, page)
-    return hub
 
 
 def build(hub: Hub, settings: Settings, target: Path) -> Path:
