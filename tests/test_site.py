@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -62,12 +63,38 @@ def test_the_demo_site_has_every_page_and_no_broken_link(
     math = next(site.glob("reviews/gdsc-sookmyung-weekly-ai-trend/2023-04-26-clip*/index.html"))
     assert "<math" in math.read_text(encoding="utf-8")
     assert (site / "categories" / "머신러닝-딥러닝" / "논문리뷰" / "index.html").is_file()
+    tree = (site / "categories" / "index.html").read_text(encoding="utf-8")
+    assert re.search(
+        r'depth-1"><a href="[^"]*논문리뷰/">논문리뷰</a> <span class="count">\(10\)', tree
+    )
+    papers = (site / "papers" / "index.html").read_text(encoding="utf-8")
+    assert papers.index("Sharpness-Aware") < papers.index("Adam: A Method")  # most reviewed first
+    assert (site / "archive" / "2023" / "04" / "index.html").is_file()
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in (site / "robots.txt").read_text()
+    data = json.loads((site / "site.json").read_text(encoding="utf-8"))
+    assert len(data["reviews"]) == 47 and data["papers"]
     broken = []
     for page, href in internal_links(site):
         target = Path(unquote(urljoin(page.as_posix(), href.split("#")[0])))
         if not (target.is_file() or (target / "index.html").is_file()):
             broken.append(f"{page.relative_to(site)} → {href}")
     assert broken == []
+
+
+def test_every_feed_parses(demo: Hub, settings: Settings, tmp_path: Path) -> None:
+    import feedparser
+
+    site = build(demo, settings, tmp_path / "site")
+    feeds = sorted(site.rglob("feed.xml")) + sorted(site.rglob("rss.xml"))
+    assert len(feeds) > 100 and site / "papers" / "2010.01412" / "feed.xml" in feeds
+    for feed in feeds:
+        parsed = feedparser.parse(feed.read_bytes())
+        assert not parsed.bozo, (feed, parsed.get("bozo_exception"))
+        assert parsed.entries, feed
+    sam = feedparser.parse((site / "papers" / "2010.01412" / "feed.xml").read_bytes())
+    assert len(sam.entries) == 2 and sam.entries[0].link.startswith("http://127.0.0.1:8000/")
+    urls = re.findall(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8"))
+    assert "http://127.0.0.1:8000/papers/2010.01412/" in urls and len(urls) > 150
 
 
 def test_english_interface_and_dates(demo: Hub, settings: Settings, tmp_path: Path) -> None:
@@ -101,12 +128,12 @@ def test_a_broken_template_names_its_line_and_keeps_the_site(
     before = (site / "index.html").read_text(encoding="utf-8")
     own = settings.hub / "templates"
     own.mkdir()
-    (own / "home.html").write_text('{% extends "base.html" %}\n{% block main %}\n{{ oops(\n')
+    (own / "list.html").write_text('{% extends "base.html" %}\n{% block main %}\n{{ oops(\n')
     with pytest.raises(InputError) as failed:
         build(demo, settings, site)
-    assert "home.html:3" in str(failed.value.where()) + failed.value.message
+    assert "list.html:3" in str(failed.value.where()) + failed.value.message
     assert (site / "index.html").read_text(encoding="utf-8") == before
-    (own / "home.html").write_text(
+    (own / "list.html").write_text(
         '{% extends "base.html" %}{% block main %}<p id="own">mine</p>{% endblock %}'
     )
     build(demo, settings, site)  # a template of the hub's own overrides the package's

@@ -44,6 +44,7 @@ class PaperItem:
 class ReviewItem:
     """A review in a list: what it is, who wrote it where, what it reviews, how it starts."""
 
+    id: int
     ref: str
     title: str
     url: str
@@ -88,6 +89,7 @@ def review_item(review: Review, where: Addresses) -> ReviewItem:
     summary, more = excerpt(review.body, review.language)
     counted = [m for m in review.mentions if m.confidence >= MIN_CONFIDENCE]
     return ReviewItem(
+        id=review.id,
         ref=f"#{review.id}",
         title=review.title,
         url=where.reviews[review.id],

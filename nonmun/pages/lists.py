@@ -1,4 +1,5 @@
-"""Pages that list: the home page (newest reviews), and any list cut into pages."""
+"""Pages that list: lists of reviews cut into pages (the home page, a tag's…), and
+index pages of names with counts (tags, authors, sources, categories, months)."""
 
 from __future__ import annotations
 
@@ -41,3 +42,23 @@ def paginate(title: str, base: str, items: Sequence[T], size: int) -> list[ListP
         )
         for n, chunk in enumerate(chunks, start=1)
     ]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A line of an index page: a name with its page, how many reviews it has, and how
+    deep it sits (for a tree of categories)."""
+
+    name: str
+    url: str | None
+    count: int
+    depth: int = 0
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """A page that lists names (tags, authors, sources, categories, months)."""
+
+    title: str
+    url: str
+    entries: list[Entry]

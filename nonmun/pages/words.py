@@ -23,7 +23,6 @@ WORDS: dict[str, tuple[str, str]] = {  # key: (ko, en)
     "papers_in_review": ("이 글의 논문", "Papers in this review"),
     "suggestions": ("확실하지 않은 연결", "Possible links"),
     "original": ("원문", "Original"),
-    "tags": ("태그", "Tags"),
     "category": ("카테고리", "Category"),
     "previous": ("이전 글", "Previous"),
     "next": ("다음 글", "Next"),
@@ -38,6 +37,17 @@ WORDS: dict[str, tuple[str, str]] = {  # key: (ko, en)
     ),
     "evidence": ("근거", "evidence"),
     "home": ("처음", "Home"),
+    "tags": ("태그", "Tags"),
+    "sources": ("출처", "Sources"),
+    "authors": ("글쓴이", "Authors"),
+    "categories": ("카테고리", "Categories"),
+    "archive": ("보관함", "Archive"),
+    "most_reviewed": ("논문 (리뷰 많은 순)", "Papers, most reviewed first"),
+    "a_z": ("논문 (제목 순)", "Papers, A–Z"),
+    "by_title": ("제목 순", "A–Z"),
+    "by_reviews": ("리뷰 많은 순", "Most reviewed"),
+    "feed": ("피드 (Atom)", "Feed (Atom)"),
+    "review_count": ("리뷰 {n}개", "{n} review(s)"),
     "skip": ("본문으로 건너뛰기", "Skip to content"),
     "made_with": ("nonmun으로 만들었습니다", "Made with nonmun"),
 }
@@ -57,3 +67,10 @@ def long_date(day: date | None, language: str) -> str:
     if language == "ko":
         return f"{day.year}년 {day.month}월 {day.day}일"
     return f"{MONTHS.split()[day.month - 1]} {day.day}, {day.year}"
+
+
+def long_month(day: date, language: str) -> str:
+    """``2023년 4월`` or ``April 2023``."""
+    if language == "ko":
+        return f"{day.year}년 {day.month}월"
+    return f"{MONTHS.split()[day.month - 1]} {day.year}"

@@ -1,12 +1,14 @@
 """``nonmun build``: the hub as a static site.
 
 Every page comes from the page layer (``nonmun.pages``) and its templates; this
-module decides which pages exist (the home page's pages, a page per review, per
-paper that is reviewed or mentioned, per tag, source, author and category), writes
-them as ``<address>index.html`` into a temporary folder and swaps it in at the
-end, so a failed build leaves the previous site as it was. The folder holds a
-``.nonmun-site.json`` listing what the build wrote: a rebuild replaces only those
-files, and a folder holding anything else is refused.
+module decides which pages exist — the home page's pages, a page per review, per
+paper that is reviewed or mentioned, a list of reviews (with Atom and RSS feeds)
+per tag, source, author, category and month, index pages of each, a sitemap,
+``robots.txt`` and ``site.json`` — writes them as ``<address>index.html`` into a
+temporary folder and swaps it in at the end, so a failed build leaves the previous
+site as it was. The folder holds a ``.nonmun-site.json`` listing what the build
+wrote: a rebuild replaces only those files, and a folder holding anything else is
+refused.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import json
 import shutil
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
@@ -25,16 +27,24 @@ from nonmun import files
 from nonmun.config import Settings
 from nonmun.db.schema import Paper, Review
 from nonmun.errors import InputError
-from nonmun.pages.addresses import Addresses, category_address, tag_address
+from nonmun.pages.addresses import (
+    Addresses,
+    category_address,
+    month_address,
+    tag_address,
+    year_address,
+)
 from nonmun.pages.items import ReviewItem
-from nonmun.pages.lists import paginate
+from nonmun.pages.lists import Entry, IndexPage, paginate
 from nonmun.pages.markdown import code_css
-from nonmun.pages.paper import paper_page
+from nonmun.pages.paper import PaperPage, paper_page
 from nonmun.pages.render import PACKAGE_STATIC, Renderer, Site
 from nonmun.pages.review import load_reviews, review_page
-from nonmun.pages.words import word
+from nonmun.pages.words import long_month, word
+from nonmun.site.feeds import write_feeds, write_json, write_sitemap
 
 MARK = ".nonmun-site.json"
+Pair = tuple[Review, ReviewItem]
 
 
 @dataclass
@@ -42,6 +52,29 @@ class BuildSummary:
     pages: int = 0
     reviews: int = 0
     papers: int = 0
+
+
+@dataclass
+class _Group:
+    """A list of reviews with its own pages and feeds (a tag, a source, a month…)."""
+
+    title: str
+    reviews: list[Pair] = field(default_factory=list)
+
+
+class _Writer:
+    """Writes pages into the folder being built, and remembers their addresses."""
+
+    def __init__(self, out: Path, renderer: Renderer) -> None:
+        self.out = out
+        self.renderer = renderer
+        self.pages: list[str] = []
+
+    def page(self, path: str, template: str, **context: object) -> None:
+        target = self.out / path / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(self.renderer.render(template, path, **context), encoding="utf-8")
+        self.pages.append(path)
 
 
 def build_site(
@@ -58,29 +91,24 @@ def build_site(
     site = Site.of(settings)
     renderer = Renderer(site, settings.hub)
     where = Addresses.load(session, all_papers=all_papers)
-    summary = BuildSummary()
     with files.replacing(target, owned) as out:
-
-        def write(path: str, template: str, **context: object) -> None:
-            page = out / path / "index.html"
-            page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_text(renderer.render(template, path, **context), encoding="utf-8")
-            summary.pages += 1
-
+        write = _Writer(out, renderer)
         tell("writing reviews")
         reviews = load_reviews(session)
-        items = _review_pages(reviews, where, write)
-        summary.reviews = len(reviews)
-        newest = sorted(items.values(), key=_newest)
-        for page in paginate(word("newest_reviews", site.language), "", newest, site.page_size):
-            write(page.url, "home.html", page=page)
-        _lists(reviews, items, where, site, write)
+        pairs = _review_pages(reviews, where, write)
+        groups = _groups(pairs, where, site)
+        for address, group in groups.items():
+            _review_list(out, write, site, address, group)
+        _indexes(groups, site, write)
         tell("writing papers")
-        summary.papers = _paper_pages(session, where, write)
+        papers = _paper_pages(session, where, write, pairs, site, out)
+        _paper_index(papers, site, write)
+        write_sitemap(out, site, write.pages)
+        write_json(out, [p.paper for p in papers], [item for _, item in pairs])
         _static(out, settings.hub)
         written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
         (out / MARK).write_text(json.dumps({"files": [MARK, *written]}, indent=1) + "\n")
-    return summary
+    return BuildSummary(pages=len(write.pages), reviews=len(reviews), papers=len(papers))
 
 
 def previous_build(target: Path) -> list[str]:
@@ -97,61 +125,100 @@ def previous_build(target: Path) -> list[str]:
     return [str(name) for name in listed]
 
 
-Write = Callable[..., None]
+def _newest(pair: Pair) -> tuple[bool, int, str]:
+    item = pair[1]
+    return (item.date is None, -(item.date.toordinal() if item.date else 0), item.url)
 
 
-def _newest(item: ReviewItem) -> tuple[bool, str, str]:
-    return (item.date is None, "" if item.date is None else _neg(item.date.isoformat()), item.url)
-
-
-def _neg(day: str) -> str:
-    """A sort key that puts later ISO dates first."""
-    return "".join(chr(0x7F - ord(c)) for c in day)
-
-
-def _review_pages(reviews: list[Review], where: Addresses, write: Write) -> dict[int, ReviewItem]:
+def _review_pages(reviews: list[Review], where: Addresses, write: _Writer) -> list[Pair]:
+    """A page per review, each with its neighbours in its source; the reviews as lists
+    show them."""
     by_source: dict[int, list[Review]] = defaultdict(list)
     for review in reviews:
         by_source[review.source_id].append(review)
-    items = {}
+    pairs = []
     for same in by_source.values():
         for i, review in enumerate(same):
             before = same[i - 1] if i > 0 else None
             after = same[i + 1] if i + 1 < len(same) else None
             page = review_page(review, where, (before, after))
-            write(where.reviews[review.id], "review.html", page=page, lang=review.language)
-            items[review.id] = page.review
-    return items
+            write.page(where.reviews[review.id], "review.html", page=page, lang=review.language)
+            pairs.append((review, page.review))
+    return pairs
 
 
-def _lists(
-    reviews: list[Review],
-    items: dict[int, ReviewItem],
-    where: Addresses,
-    site: Site,
-    write: Write,
-) -> None:
-    """A list of reviews per tag, source, author and category (each part of its path)."""
-    groups: dict[tuple[str, str], list[ReviewItem]] = defaultdict(list)
-    for review in reviews:
-        item = items[review.id]
-        for tag in review.tags:
-            groups[(tag_address(tag), f"#{tag}")].append(item)
-        groups[(item.source.url or "", review.source.name)].append(item)
+def _groups(pairs: list[Pair], where: Addresses, site: Site) -> dict[str, _Group]:
+    """Every list of reviews the site has, by address: home, tags, sources, authors,
+    categories (each part of a path), years and months."""
+    groups: dict[str, _Group] = {"": _Group(word("newest_reviews", site.language))}
+
+    def add(address: str, title: str, pair: Pair) -> None:
+        groups.setdefault(address, _Group(title)).reviews.append(pair)
+
+    for pair in pairs:
+        review, item = pair
+        groups[""].reviews.append(pair)
+        for tag in dict.fromkeys(review.tags):
+            add(tag_address(tag), f"#{tag}", pair)
+        add(item.source.url or "", review.source.name, pair)
         for author in review.authors:
-            groups[(where.people[author.id], author.name)].append(item)
+            add(where.people[author.id], author.name, pair)
         parts = [p.strip() for p in (review.category_path or "").split("/") if p.strip()]
         for n in range(1, len(parts) + 1):
             path = "/".join(parts[:n])
-            groups[(category_address(path), path)].append(item)
-    for (address, title), found in groups.items():
-        found.sort(key=_newest)
-        for page in paginate(title, address, found, site.page_size):
-            write(page.url, "home.html", page=page)
+            add(category_address(path), path, pair)
+        if review.published:
+            add(year_address(review.published.year), str(review.published.year), pair)
+            add(month_address(review.published), long_month(review.published, site.language), pair)
+    return groups
 
 
-def _paper_pages(session: Session, where: Addresses, write: Write) -> int:
+def _review_list(out: Path, write: _Writer, site: Site, address: str, group: _Group) -> None:
+    group.reviews.sort(key=_newest)
+    items = [item for _, item in group.reviews]
+    for page in paginate(group.title, address, items, site.page_size):
+        write.page(page.url, "list.html", page=page, feed=address + "feed.xml")
+    write_feeds(out, site, address, group.title, group.reviews)
+
+
+def _indexes(groups: dict[str, _Group], site: Site, write: _Writer) -> None:
+    """The index pages of tags, sources, authors, categories (a tree) and the archive."""
+    kinds = {"tags/": "tags", "sources/": "sources", "authors/": "authors"}
+    for prefix, key in kinds.items():
+        entries = [
+            Entry(g.title, address, len(g.reviews))
+            for address, g in groups.items()
+            if address.startswith(prefix)
+        ]
+        entries.sort(key=lambda e: (-e.count, e.name.casefold()))
+        write.page(prefix, "index.html", page=IndexPage(word(key, site.language), prefix, entries))
+    tree = sorted(
+        (address, g) for address, g in groups.items() if address.startswith("categories/")
+    )
+    categories = [
+        Entry(g.title.rsplit("/", 1)[-1], address, len(g.reviews), address.count("/") - 2)
+        for address, g in tree
+    ]
+    title = word("categories", site.language)
+    write.page("categories/", "index.html", page=IndexPage(title, "categories/", categories))
+    months = sorted((address for address in groups if address.startswith("archive/")), reverse=True)
+    archive = [Entry(groups[a].title, a, len(groups[a].reviews), a.count("/") - 2) for a in months]
+    title = word("archive", site.language)
+    write.page("archive/", "index.html", page=IndexPage(title, "archive/", archive))
+
+
+def _paper_pages(
+    session: Session,
+    where: Addresses,
+    write: _Writer,
+    pairs: list[Pair],
+    site: Site,
+    out: Path,
+) -> list[PaperPage]:
+    """A page per paper with an address, and a feed of its reviews."""
+    by_review = {review.id: (review, item) for review, item in pairs}
     ids = sorted(where.papers)
+    pages = []
     for start in range(0, len(ids), 500):
         query = (
             select(Paper)
@@ -159,8 +226,25 @@ def _paper_pages(session: Session, where: Addresses, write: Write) -> int:
             .options(selectinload(Paper.aliases), selectinload(Paper.identifiers))
         )
         for paper in session.scalars(query):
-            write(where.papers[paper.id], "paper.html", page=paper_page(session, paper, where))
-    return len(ids)
+            page = paper_page(session, paper, where)
+            address = where.papers[paper.id]
+            write.page(address, "paper.html", page=page)
+            reviewed = [by_review[r.review.id] for r in page.reviews]
+            write_feeds(out, site, address, paper.title, reviewed)
+            pages.append(page)
+    return pages
+
+
+def _paper_index(papers: list[PaperPage], site: Site, write: _Writer) -> None:
+    """``papers/``: most reviewed first; ``papers/a-z/``: by title."""
+    most = sorted(papers, key=lambda p: (-len(p.reviews), p.paper.title.casefold()))
+    by_title = sorted(papers, key=lambda p: p.paper.title.casefold())
+    for address, listed, key in (
+        ("papers/", most, "most_reviewed"),
+        ("papers/a-z/", by_title, "a_z"),
+    ):
+        for page in paginate(word(key, site.language), address, listed, site.page_size * 5):
+            write.page(page.url, "papers.html", page=page)
 
 
 def _static(out: Path, hub: Path) -> None:
