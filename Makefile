@@ -25,6 +25,11 @@ run: $(VENV)/.installed-run
 	$(BIN)/nonmun --hub demo-hub build
 	$(BIN)/nonmun --hub demo-hub preview
 
+# The site's checking tools from npm (the Nu Html Checker, axe-core), as package-lock.json pins them.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## test: lint, type-check and run the whole suite (PostgreSQL too when NONMUN_TEST_POSTGRES_URL is set)
 test: lint typecheck unit
 
@@ -35,11 +40,11 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-unit: $(VENV)/.installed-test
+unit: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/pytest -n 2 --dist loadfile
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/import_snapshot.py
 
 clean:
-	rm -rf $(VENV) demo-hub .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules demo-hub .pytest_cache .mypy_cache .ruff_cache

@@ -834,7 +834,7 @@ def build(
         bool, typer.Option("--all-papers", help="A page for every paper, not only reviewed ones.")
     ] = False,
 ) -> None:
-    """Publish the hub as a static site: reviews, papers, tags, sources, authors."""
+    """Publish the hub as a static site."""
     from nonmun.site.build import build_site
 
     settings = _settings(ctx)
@@ -856,7 +856,7 @@ def preview(
     ] = None,
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
 ) -> None:
-    """Serve a built site on http://127.0.0.1:PORT/ to look at it (Ctrl-C stops)."""
+    """Serve a built site on this machine to look at it."""
     from nonmun.site.preview import serve
 
     serve(directory or _settings(ctx).hub / "site", port, out.print)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -209,3 +214,91 @@ def test_cli_build(demo: Hub, hub_env: dict[str, str], tmp_path: Path) -> None:
     assert "47 reviews" in done.stdout and (tmp_path / "out" / "index.html").is_file()
     refused = run_cli("build", str(Path(__file__).parent), env=hub_env)
     assert refused.returncode == 2 and "not a site nonmun built" in refused.stderr
+
+
+ROOT = Path(__file__).parents[1]
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PAGE_TYPES = [
+    "",
+    "papers/2010.01412/",
+    "papers/",
+    "tags/",
+    "categories/",
+    "archive/2023/04/",
+]
+
+
+def needed(tool: Path | str | None, what: str) -> None:
+    """Skip without a checking tool here; in CI (.ci/run installs them) fail instead."""
+    if tool is None or (isinstance(tool, Path) and not tool.exists()):
+        if os.environ.get("CI"):
+            pytest.fail(f"{what} is missing: .ci/run installs it")
+        pytest.skip(
+            f"{what} is missing (`npm ci`, `apt-get install chromium default-jre-headless`)"
+        )
+
+
+def review_with_math(site: Path) -> str:
+    page = next(site.glob("reviews/gdsc-sookmyung-weekly-ai-trend/2023-04-26-clip*/"))
+    return page.relative_to(site).as_posix() + "/"
+
+
+def test_linkchecker_finds_no_broken_link(demo: Hub, settings: Settings) -> None:
+    checker = shutil.which("linkchecker", path=str(Path(sys.executable).parent))
+    needed(checker, "linkchecker")
+    with tempfile.TemporaryDirectory() as folder:  # readable by all: linkchecker run as
+        os.chmod(folder, 0o755)  # root reads as the user nobody
+        site = build(demo, settings, Path(folder) / "site")
+        done = subprocess.run(
+            [str(checker), "--no-status", "-o", "text", str(site / "index.html")],
+            capture_output=True,
+            text=True,
+        )
+    assert "0 errors found" in done.stdout, done.stdout[-3000:]
+    checked = int(re.search(r"(\d+) links in", done.stdout).group(1))  # type: ignore[union-attr]
+    assert checked > 500  # it walked the whole site
+
+
+def test_the_nu_html_checker_reports_no_error(
+    demo: Hub, settings: Settings, tmp_path: Path
+) -> None:
+    needed(VNU, "vnu-jar")
+    needed(shutil.which("java"), "java")
+    site = build(demo, settings, tmp_path / "site")
+    pages = [site / p / "index.html" for p in [*PAGE_TYPES, review_with_math(site)]]
+    done = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--skip-non-html", str(site)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0 and not done.stderr.strip(), done.stderr[-3000:]
+    assert all(p.is_file() for p in pages)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)")
+def test_axe_finds_no_serious_violation(
+    demo: Hub, settings: Settings, served: tuple[Path, str]
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    needed(AXE, "axe-core")
+    root, url = served
+    build(demo, settings, root)
+    found = []
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        for scheme in ("light", "dark"):
+            page = browser.new_page(color_scheme=scheme, viewport={"width": 390, "height": 800})
+            for path in [*PAGE_TYPES, review_with_math(root)]:
+                page.goto(url + path)
+                page.add_script_tag(path=str(AXE))
+                violations = page.evaluate(
+                    "axe.run().then(r => r.violations"
+                    ".filter(v => ['serious', 'critical'].includes(v.impact))"
+                    ".map(v => v.id + ': ' + v.nodes[0].html))"
+                )
+                found += [f"{scheme} {path}: {v}" for v in violations]
+        browser.close()
+    assert found == []
