@@ -302,3 +302,29 @@ def test_axe_finds_no_serious_violation(
                 found += [f"{scheme} {path}: {v}" for v in violations]
         browser.close()
     assert found == []
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)")
+def test_search_in_the_browser_finds_korean_and_english(
+    demo: Hub, settings: Settings, served: tuple[Path, str]
+) -> None:
+    """Pagefind's index, asked by the search page: a Korean query (with or without its
+    particle) finds the English-titled Transformer paper; an English one finds SAM."""
+    from playwright.sync_api import sync_playwright
+
+    root, url = served
+    build(demo, settings, root)
+    assert (root / "pagefind" / "pagefind.js").is_file()
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    found = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        page = browser.new_page()
+        for query in ("트랜스포머", "트랜스포머는", "sharpness"):
+            page.goto(f"{url}search/?q={query}")
+            page.wait_for_selector("#results li", timeout=15000)
+            found[query] = [a.text_content() for a in page.locator("#results li > a").all()]
+        browser.close()
+    assert "Attention Is All You Need" in found["트랜스포머"]
+    assert "Attention Is All You Need" in found["트랜스포머는"]
+    assert found["sharpness"][0].startswith("Sharpness-Aware Minimization")

@@ -42,6 +42,8 @@ from nonmun.pages.render import PACKAGE_STATIC, Renderer, Site
 from nonmun.pages.review import load_reviews, review_page
 from nonmun.pages.words import long_month, word
 from nonmun.site.feeds import write_feeds, write_json, write_sitemap
+from nonmun.site.search import index_site
+from nonmun.text.terms import PARTICLES
 
 MARK = ".nonmun-site.json"
 Pair = tuple[Review, ReviewItem]
@@ -103,9 +105,12 @@ def build_site(
         tell("writing papers")
         papers = _paper_pages(session, where, write, pairs, site, out)
         _paper_index(papers, site, write)
+        write.page("search/", "search.html", particles=" ".join(PARTICLES))
         write_sitemap(out, site, write.pages)
         write_json(out, [p.paper for p in papers], [item for _, item in pairs])
         _static(out, settings.hub)
+        tell("indexing for search")
+        index_site(out, site.language)
         written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
         (out / MARK).write_text(json.dumps({"files": [MARK, *written]}, indent=1) + "\n")
     return BuildSummary(pages=len(write.pages), reviews=len(reviews), papers=len(papers))
