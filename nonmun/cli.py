@@ -422,26 +422,14 @@ def papers_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Show one paper and every review of it."""
-    from nonmun.catalog.lookup import find_paper, paper_dict, paper_mentions
+    from nonmun.catalog.lookup import find_paper
+    from nonmun.pages.addresses import Addresses
+    from nonmun.pages.items import to_json
+    from nonmun.pages.paper import paper_page
 
     with _reading(ctx) as session:
         paper = find_paper(session, ident)
-        mentions = paper_mentions(session, paper)
-        data = paper_dict(paper)
-        data["reviews"] = [
-            {
-                "id": m.review.id,
-                "ref": f"#{m.review.id}",
-                "title": m.review.title,
-                "source": m.review.source.name,
-                "authors": [p.name for p in m.review.authors],
-                "date": m.review.published.isoformat() if m.review.published else None,
-                "url": m.review.url,
-                "role": m.role,
-                "confidence": m.confidence,
-            }
-            for m in mentions
-        ]
+        data = to_json(paper_page(session, paper, Addresses.load(session, also=[paper.id])))
     if as_json:
         _json(data)
         return
@@ -449,31 +437,31 @@ def papers_show(
 
 
 def _print_paper(data: dict[str, Any]) -> None:
-    out.print(f"[bold]{esc(data['title'])}[/bold]")
+    paper = data["paper"]
+    out.print(f"[bold]{esc(paper['title'])}[/bold]")
     if data["provisional"]:
         out.print("[yellow]provisional: named in a review, not yet in the catalog[/yellow]")
-    out.print(", ".join(data["authors"]) or "(authors unknown)")
+    out.print(", ".join(paper["authors"]) or "(authors unknown)", markup=False)
     facts = [
-        f"arXiv:{data['arxiv']}" if data["arxiv"] else "",
-        f"doi:{data['doi']}" if data["doi"] else "",
-        str(data["year"] or ""),
-        data["venue"] or data["journal_ref"] or "",
+        f"arXiv:{paper['arxiv']}" if paper["arxiv"] else "",
+        str(paper["year"] or ""),
+        data["venue"] or "",
         " ".join(data["categories"]),
     ]
-    out.print(" · ".join(f for f in facts if f))
+    out.print(" · ".join(f for f in facts if f), markup=False)
     if data["aliases"]:
-        out.print("also known as: " + ", ".join(data["aliases"]))
+        out.print("also known as: " + ", ".join(data["aliases"]), markup=False)
     for link in data["links"]:
-        out.print(f"  {link['rel']}: {link['url']}")
+        out.print(f"  {link['name']}: {link['url']}", markup=False)
     if data["abstract"]:
-        out.print(f"\n{data['abstract']}")
+        out.print(f"\n{data['abstract']}", markup=False)
     out.print(f"\nReviews ({len(data['reviews'])}):")
-    for r in data["reviews"]:
-        facts = [r["ref"], r["source"], ", ".join(r["authors"]), r["date"]]
+    for each in data["reviews"]:
+        r = each["review"]
+        authors = ", ".join(a["name"] for a in r["authors"])
+        facts = [r["ref"], r["source"]["name"], authors, r["date"]]
         line = " · ".join(f for f in facts if f)
-        out.print(f"  {r['role']:<9} {line}: {r['title']}", markup=False)
-        if r["url"]:
-            out.print(f"            {r['url']}", markup=False)
+        out.print(f"  {each['role']:<9} {line}: {r['title']}", markup=False)
     if data["reviews"]:
         out.print(f"[dim]  {command_name()} reviews show #ID shows one whole[/dim]")
 
@@ -617,21 +605,25 @@ def reviews_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List reviews, newest first, with their #id and papers."""
-    from nonmun.reviews import ReviewFilter, list_reviews, parse_day, review_dict
+    from nonmun.pages.addresses import Addresses
+    from nonmun.pages.items import review_item, to_json
+    from nonmun.reviews import ReviewFilter, list_reviews, parse_day
 
     flt = ReviewFilter(
         source, author, tag, parse_day(since, "--since"), parse_day(until, "--until"), limit, offset
     )
     with _reading(ctx) as session:
         found, total = list_reviews(session, flt)
-        rows = [review_dict(r) for r in found]
+        where = Addresses.load(session)
+        rows = [to_json(review_item(r, where)) for r in found]
     if as_json:
         _json({"total": total, "offset": offset, "reviews": rows})
         return
     for row in rows:
-        reviewed = [p["paper"] for p in row["papers"] if p["role"] == "reviewed"]
+        reviewed = [p["ref"] for p in row["papers"] if p["role"] == "reviewed"]
         about = f"  → {', '.join(reviewed[:3])}" if reviewed else ""
-        facts = [row["date"] or "undated", row["source"]["name"], ", ".join(row["authors"])]
+        authors = ", ".join(a["name"] for a in row["authors"])
+        facts = [row["date"] or "undated", row["source"]["name"], authors]
         line = " · ".join(f for f in facts if f) + about
         out.print(f"{row['ref']:<7} {esc(row['title'])}  [dim]{esc(line)}[/dim]")
     _print_count(len(rows), total, offset, "review")
@@ -661,26 +653,32 @@ def reviews_show(
     Where it is from, its URLs and tags, the papers it links to with role, method,
     confidence and evidence, and its text.
     """
-    from nonmun.reviews import find_review, review_dict
+    from nonmun.pages.addresses import Addresses
+    from nonmun.pages.items import to_json
+    from nonmun.pages.review import page_of_review
+    from nonmun.reviews import find_review
 
     with _reading(ctx) as session:
-        data = review_dict(find_review(session, ref), body=True)
+        review = find_review(session, ref)
+        data = to_json(page_of_review(session, review, Addresses.load(session)))
     if as_json:
         _json(data)
         return
-    out.print(f"[bold]{esc(data['title'])}[/bold]")
-    by = ", ".join(data["authors"])
-    facts = [data["ref"], data["date"] or "undated", by, data["source"]["name"]]
+    item = data["review"]
+    out.print(f"[bold]{esc(item['title'])}[/bold]")
+    by = ", ".join(a["name"] for a in item["authors"])
+    facts = [item["ref"], item["date"] or "undated", by, item["source"]["name"]]
     out.print(" · ".join(f for f in facts if f), markup=False)
-    for url in data["urls"]:
+    for url in data["originals"]:
         out.print(f"  {url}", markup=False)
-    if data["tags"] or data["category"]:
-        where = f"  ({data['category']})" if data["category"] else ""
-        out.print("tags: " + ", ".join(data["tags"]) + where, markup=False)
-    out.print(f"\nPapers ({len(data['papers'])}):")
-    for p in data["papers"]:
+    if item["tags"] or data["category"]:
+        where = f"  ({data['category']['name']})" if data["category"] else ""
+        out.print("tags: " + ", ".join(t["name"] for t in item["tags"]) + where, markup=False)
+    papers = item["papers"] + data["suggestions"]
+    out.print(f"\nPapers ({len(papers)}):")
+    for p in papers:
         kind = "suggested" if p["suggestion"] else p["role"]
-        out.print(f"  {kind:<9} {p['paper']:<12} {p['title']}", markup=False)
+        out.print(f"  {kind:<9} {p['ref']:<12} {p['title']}", markup=False)
         why = f"{p['method']} {p['confidence']:.2f}: “{p['evidence'][:80]}”"
         out.print(f"            [dim]{esc(why)}[/dim]")
     out.print(f"\n{data['body']}", markup=False)

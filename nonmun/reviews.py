@@ -1,5 +1,5 @@
-"""Reviews as people ask for them: lists with filters, one review by id or URL, its
-JSON-ready view, and deleting reviews.
+"""Reviews as people ask for them: lists with filters, one review by id or URL, and
+deleting reviews (how a review is shown: ``nonmun.pages``).
 
 The CLI's ``reviews list`` and ``reviews show`` (and, later, the site and the web
 app) show what these return; nothing about a review's shape is written twice.
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from nonmun.catalog.identifiers import row_id
 from nonmun.catalog.lookup import escape_like
 from nonmun.db import events
-from nonmun.db.schema import MIN_CONFIDENCE, Mention, Person, Review, ReviewAuthor, Source
+from nonmun.db.schema import Mention, Person, Review, ReviewAuthor, Source
 from nonmun.errors import InputError, NotFoundError
 from nonmun.sources import source_named
 
@@ -77,44 +77,6 @@ def list_reviews(session: Session, flt: ReviewFilter) -> tuple[list[Review], int
     if flt.tag:  # the JSON text match above may be loose: keep exact tags only
         found = [r for r in found if flt.tag.strip() in r.tags]
     return found, total
-
-
-def review_dict(review: Review, *, body: bool = False) -> dict[str, Any]:
-    """A JSON-ready view of ``review``: what it is, where it is from, what it links to."""
-    data: dict[str, Any] = {
-        "id": review.id,
-        "ref": f"#{review.id}",
-        "title": review.title,
-        "authors": [p.name for p in review.authors],
-        "date": review.published.isoformat() if review.published else None,
-        "source": {"id": review.source.id, "name": review.source.name, "kind": review.source.kind},
-        "url": review.url,
-        "urls": list(dict.fromkeys([u for u in [review.url, *review.urls] if u])),
-        "tags": list(review.tags),
-        "category": review.category_path,
-        "language": review.language,
-        "papers": [mention_dict(m) for m in sorted(review.mentions, key=_mention_order)],
-    }
-    if body:
-        data["body"] = review.body
-    return data
-
-
-def mention_dict(mention: Mention) -> dict[str, Any]:
-    paper = mention.paper
-    return {
-        "paper": paper.arxiv_id or paper.doi or f"#{paper.id}",
-        "title": paper.title,
-        "role": mention.role,
-        "confidence": mention.confidence,
-        "suggestion": mention.confidence < MIN_CONFIDENCE,
-        "evidence": mention.evidence,
-        "method": mention.method,
-    }
-
-
-def _mention_order(m: Mention) -> tuple[bool, float, int]:
-    return (m.role != "reviewed", -m.confidence, m.paper_id)
 
 
 def find_review(session: Session, text: str) -> Review:

@@ -48,9 +48,9 @@ def test_show_by_any_identifier(catalog: dict[str, str], ident: str) -> None:
     done = run_cli("papers", "show", ident, "--json", env=catalog)
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert data["title"] == "Attention Is All You Need"
+    assert data["paper"]["title"] == "Attention Is All You Need"  # the paper page's data
     assert data["aliases"] == ["Transformer"]
-    assert data["reviews"] == []
+    assert data["reviews"] == [] and data["paper"]["url"] == "papers/1706.03762/"
 
 
 def test_show_text(catalog: dict[str, str]) -> None:
@@ -158,12 +158,13 @@ def test_reviews_and_sources_can_be_read_and_managed(tmp_path: Path) -> None:
     bad = run_cli("--hub", hub, "reviews", "list", "--since", "2023-02-30")
     assert bad.returncode == 2 and "a date must look like" in bad.stderr
     sam = json.loads(run_cli("--hub", hub, "papers", "show", "2010.01412", "--json").stdout)
-    ref = sam["reviews"][0]["ref"]
+    ref = sam["reviews"][0]["review"]["ref"]
     shown = run_cli("--hub", hub, "reviews", "show", ref)
     assert shown.returncode == 0 and "reviewed  2010.01412" in shown.stdout
     assert "title 0.95" in shown.stdout or "nickname" in shown.stdout  # the evidence
     whole = json.loads(run_cli("--hub", hub, "reviews", "show", ref, "--json").stdout)
-    assert whole["body"] and whole["papers"][0]["evidence"]
+    assert whole["body"] and whole["review"]["papers"][0]["evidence"]
+    assert whole["html"].startswith("<p>") and whole["review"]["url"].startswith("reviews/")
     assert ref in run_cli("--hub", hub, "papers", "show", "2010.01412").stdout
     papers = run_cli("--hub", hub, "papers", "list", "--limit", "10")
     assert "1–10 of 91 papers; --offset 10 for more" in papers.stderr

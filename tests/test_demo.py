@@ -31,7 +31,7 @@ def test_demo_builds_and_rebuilds(tmp_path: Path) -> None:
 
     sam = run_cli("--hub", str(target), "papers", "show", "2010.01412", "--json").stdout
     reviews = json.loads(sam)["reviews"]
-    assert {(r["source"], r["role"]) for r in reviews} == {
+    assert {(r["review"]["source"]["name"], r["role"]) for r in reviews} == {
         ("duemoo's paper reviews", "reviewed"), ("머신러닝&딥러닝 논문리뷰 (Tistory)", "reviewed")}  # fmt: skip
 
     done = run_cli("--hub", str(target), "overview", env={"PATH": "/usr/bin:/bin"})
@@ -47,7 +47,7 @@ def test_demo_papers_come_with_nicknames(tmp_path: Path) -> None:
     assert run_cli("demo", str(target)).returncode == 0
     shown = run_cli("--hub", str(target), "papers", "show", "2010.11929", "--json")
     data = json.loads(shown.stdout)
-    assert data["title"].startswith("An Image is Worth 16x16 Words")
+    assert data["paper"]["title"].startswith("An Image is Worth 16x16 Words")
     assert "ViT" in data["aliases"]
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from nonmun.db.schema import (
@@ -67,8 +67,11 @@ class Addresses:
     digests: dict[int, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, session: Session, *, all_papers: bool = False) -> Addresses:
-        """Addresses for everything; papers only when reviewed or mentioned (or ``all_papers``)."""
+    def load(
+        cls, session: Session, *, all_papers: bool = False, also: Iterable[int] = ()
+    ) -> Addresses:
+        """Addresses for everything; papers only when reviewed or mentioned (or
+        ``all_papers``, or named in ``also``)."""
         found = cls()
         found.sources = _unique(
             (s.id, slug(s.name))
@@ -97,7 +100,7 @@ class Addresses:
             pid: f"authors/{name}/"
             for pid, name in _unique((pid, slug(name)) for pid, name in people).items()
         }
-        found.papers = _paper_addresses(session, all_papers)
+        found.papers = _paper_addresses(session, all_papers, list(also))
         return found
 
     def paper(self, paper_id: int) -> str | None:
@@ -112,11 +115,11 @@ def _dated_in_sources(rows: Any, sources: dict[int, str], kind: str) -> dict[int
     return {rid: f"{name}/" for rid, name in _unique(wanted).items()}
 
 
-def _paper_addresses(session: Session, all_papers: bool) -> dict[int, str]:
+def _paper_addresses(session: Session, all_papers: bool, also: list[int]) -> dict[int, str]:
     query = select(Paper.id, Paper.arxiv_id, Paper.doi, Paper.title, Paper.year)
     if not all_papers:
         linked = select(Mention.paper_id).where(Mention.confidence >= MIN_CONFIDENCE)
-        query = query.where(Paper.id.in_(linked))
+        query = query.where(or_(Paper.id.in_(linked), Paper.id.in_(also)))
     rows = list(session.execute(query))
     others: dict[int, tuple[str, str]] = {}
     ids = [r.id for r in rows if not r.arxiv_id and not r.doi]

@@ -28,6 +28,7 @@ class Named:
 class PaperItem:
     """A paper as a line of another page, with the role it plays there."""
 
+    ref: str  # what commands take: its arXiv id, DOI or #id
     title: str
     url: str | None  # its page in the site, if it has one
     external: str | None  # arXiv or DOI, for a paper without a page
@@ -37,6 +38,7 @@ class PaperItem:
     role: str | None = None
     confidence: float | None = None
     evidence: str = ""
+    method: str = ""
     suggestion: bool = False
 
 
@@ -66,6 +68,7 @@ def external_link(paper: Paper) -> str | None:
 
 def paper_item(paper: Paper, where: Addresses, mention: Mention | None = None) -> PaperItem:
     return PaperItem(
+        ref=paper.arxiv_id or paper.doi or f"#{paper.id}",
         title=paper.title,
         url=where.paper(paper.id),
         external=external_link(paper),
@@ -75,6 +78,7 @@ def paper_item(paper: Paper, where: Addresses, mention: Mention | None = None) -
         role=mention.role if mention else None,
         confidence=round(mention.confidence, 2) if mention else None,
         evidence=mention.evidence if mention else "",
+        method=mention.method if mention else "",
         suggestion=bool(mention and mention.confidence < MIN_CONFIDENCE),
     )
 

@@ -33,7 +33,6 @@ class Neighbour:
 @dataclass(frozen=True)
 class PaperPage:
     paper: PaperItem
-    ref: str
     venue: str | None
     abstract: str | None
     aliases: list[str]
@@ -56,7 +55,6 @@ def paper_page(session: Session, paper: Paper, where: Addresses) -> PaperPage:
     reviews = _with_papers(session, [m.review.id for m in mentions])
     return PaperPage(
         paper=paper_item(paper, where),
-        ref=paper.arxiv_id or paper.doi or f"#{paper.id}",
         venue=paper.venue or paper.journal_ref,
         abstract=paper.abstract,
         aliases=sorted(a.alias for a in paper.aliases),

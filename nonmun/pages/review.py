@@ -26,12 +26,16 @@ from nonmun.pages.markdown import render
 @dataclass(frozen=True)
 class ReviewPage:
     review: ReviewItem
-    html: str  # the body, rendered and sanitised
+    body: str  # as written (Markdown)
+    html: str  # rendered and sanitised
     originals: list[str]  # where it was published (cross-posts too)
     category: Named | None
     suggestions: list[PaperItem]  # links under the confidence bar, shown apart
     previous: Named | None
     next: Named | None
+
+
+ORDER = (Review.published.nulls_first(), Review.id)  # oldest first: a source's order
 
 
 def load_reviews(session: Session, ids: list[int] | None = None) -> list[Review]:
@@ -40,11 +44,24 @@ def load_reviews(session: Session, ids: list[int] | None = None) -> list[Review]
         select(Review)
         .options(selectinload(Review.source), selectinload(Review.authors))
         .options(selectinload(Review.mentions).selectinload(Mention.paper))
-        .order_by(Review.published.nulls_first(), Review.id)
+        .order_by(*ORDER)
     )
     if ids is not None:
         query = query.where(Review.id.in_(ids))
     return list(session.scalars(query))
+
+
+def page_of_review(session: Session, review: Review, where: Addresses) -> ReviewPage:
+    """The page of one review, its neighbours looked up in its source."""
+    same = list(
+        session.scalars(
+            select(Review.id).where(Review.source_id == review.source_id).order_by(*ORDER)
+        )
+    )
+    at = same.index(review.id)
+    before = session.get(Review, same[at - 1]) if at > 0 else None
+    after = session.get(Review, same[at + 1]) if at + 1 < len(same) else None
+    return review_page(review, where, (before, after))
 
 
 def review_page(
@@ -56,6 +73,7 @@ def review_page(
     low = [m for m in review.mentions if m.confidence < MIN_CONFIDENCE]
     return ReviewPage(
         review=review_item(review, where),
+        body=review.body,
         html=render(review.body),
         originals=list(dict.fromkeys(u for u in [review.url, *review.urls] if u)),
         category=category_named(review.category_path),
