@@ -76,6 +76,13 @@ def test_the_demo_site_has_every_page_and_no_broken_link(
     assert papers.index("Sharpness-Aware") < papers.index("Adam: A Method")  # most reviewed first
     assert (site / "archive" / "2023" / "04" / "index.html").is_file()
     assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in (site / "robots.txt").read_text()
+    (newsletter,) = site.glob("digests/gdsc-sookmyung-weekly-ai-trend/*/index.html")
+    issue = newsletter.read_text(encoding="utf-8")
+    assert issue.count('class="entry"') == 4 and "손수경" in issue and "4월 4주차" in issue
+    (weekly,) = site.glob("digests/weekly-arxiv-digest/*/index.html")
+    notes = weekly.read_text(encoding="utf-8")
+    assert notes.count('class="entry"') == 21 and "papers/2007.05471/" in notes
+    assert "digests/" in (site / "papers" / "2007.05471" / "index.html").read_text()
     data = json.loads((site / "site.json").read_text(encoding="utf-8"))
     assert len(data["reviews"]) == 47 and data["papers"]
     broken = []

@@ -95,7 +95,7 @@ def _digests(session: Session, review_ids: list[int], where: Addresses) -> list[
         .distinct()
         .order_by(Digest.period_start.desc())
     )
-    return [Named(d.title) for d in session.scalars(query)]  # digest pages: not built yet
+    return [Named(d.title, where.digests.get(d.id)) for d in session.scalars(query)]
 
 
 def _co_mentioned(session: Session, paper: Paper, where: Addresses) -> list[Neighbour]:

@@ -34,6 +34,7 @@ from nonmun.pages.addresses import (
     tag_address,
     year_address,
 )
+from nonmun.pages.digest import digest_page, load_digests
 from nonmun.pages.items import ReviewItem
 from nonmun.pages.lists import Entry, IndexPage, paginate
 from nonmun.pages.markdown import code_css
@@ -102,6 +103,7 @@ def build_site(
         for address, group in groups.items():
             _review_list(out, write, site, address, group)
         _indexes(groups, site, write)
+        _digest_pages(session, where, site, write)
         tell("writing papers")
         papers = _paper_pages(session, where, write, pairs, site, out)
         _paper_index(papers, site, write)
@@ -210,6 +212,20 @@ def _indexes(groups: dict[str, _Group], site: Site, write: _Writer) -> None:
     archive = [Entry(groups[a].title, a, len(groups[a].reviews), a.count("/") - 2) for a in months]
     title = word("archive", site.language)
     write.page("archive/", "index.html", page=IndexPage(title, "archive/", archive))
+
+
+def _digest_pages(session: Session, where: Addresses, site: Site, write: _Writer) -> None:
+    """A page per digest, and ``digests/``, the newest first."""
+    entries = []
+    for digest in load_digests(session):
+        page = digest_page(session, digest, where)
+        write.page(page.url, "digest.html", page=page)
+        entries.append(Entry(page.title, page.url, len(page.entries)))
+    write.page(
+        "digests/",
+        "index.html",
+        page=IndexPage(word("digests_all", site.language), "digests/", entries),
+    )
 
 
 def _paper_pages(
