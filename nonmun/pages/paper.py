@@ -4,6 +4,7 @@ related papers, and a feed to follow it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -47,12 +48,20 @@ class PaperPage:
     feed: str
 
 
-def paper_page(session: Session, paper: Paper, where: Addresses) -> PaperPage:
-    """The page of ``paper`` (which has an address in ``where``)."""
+def paper_page(
+    session: Session,
+    paper: Paper,
+    where: Addresses,
+    items: Mapping[int, ReviewItem] | None = None,
+) -> PaperPage:
+    """The page of ``paper`` (which has an address in ``where``); ``items`` may hold
+    the reviews as lists show them already (a site build makes each once)."""
     address = where.papers[paper.id]
     mentions = [m for m in paper_mentions(session, paper) if not _suggestion(m)]
     mentions.sort(key=lambda m: (m.review.published is None, m.review.published), reverse=True)
-    reviews = _with_papers(session, [m.review.id for m in mentions])
+    if items is None:
+        reviews = _with_papers(session, [m.review.id for m in mentions])
+        items = {rid: review_item(review, where) for rid, review in reviews.items()}
     return PaperPage(
         paper=paper_item(paper, where),
         venue=paper.venue or paper.journal_ref,
@@ -62,7 +71,7 @@ def paper_page(session: Session, paper: Paper, where: Addresses) -> PaperPage:
         identifiers=[Named(f"{i.scheme}: {i.value}") for i in paper.identifiers],
         links=[Named(link.get("rel") or "link", link["url"]) for link in paper_links(paper)],
         provisional=paper.provisional,
-        reviews=[RoleReview(m.role, review_item(reviews[m.review.id], where)) for m in mentions],
+        reviews=[RoleReview(m.role, items[m.review.id]) for m in mentions],
         digests=_digests(session, [m.review.id for m in mentions], where),
         co_mentioned=_co_mentioned(session, paper, where),
         related=[

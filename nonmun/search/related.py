@@ -53,10 +53,11 @@ def related_papers(
     for pid, count in co_mentioned(session, paper.id).items():
         score[pid] += CO_MENTION_WEIGHT * min(count, 3)
         why[pid].append(f"mentioned with it in {count} review(s)")
-    shared = _shared_words(session, paper)
-    for pid, similarity in _similar_text(session, paper, among).items():
+    similar = _similar_text(session, paper, among)
+    shared = _shared_words(session, paper, list(similar))
+    for pid, similarity in similar.items():
         score[pid] += TEXT_WEIGHT * similarity
-        words = shared(pid)
+        words = shared.get(pid, [])
         why[pid].append(
             f"similar title and abstract: {len(words)} of its telling words "
             f"({', '.join(words[:4])}{'…' if len(words) > 4 else ''})"
@@ -107,21 +108,20 @@ def _similar_text(
     return {ref: s / best for ref, s in found[:50]}
 
 
-def _shared_words(session: Session, paper: Paper) -> Any:
-    """A function giving the telling words of ``paper`` that another paper's text holds
-    (what "similar" means, in the words themselves rather than a score scaled to 1)."""
+def _shared_words(session: Session, paper: Paper, others: list[int]) -> dict[int, list[str]]:
+    """The telling words of ``paper`` that each of ``others`` holds (what "similar"
+    means, in the words themselves rather than a score scaled to 1), in one query."""
     telling = _telling(session, terms(paper.title) + terms(paper.abstract or ""))
-
-    def shared(pid: int) -> list[str]:
-        doc = session.execute(
-            select(search_table.c.title, search_table.c.body).where(
-                search_table.c.kind == "paper", search_table.c.ref_id == pid
-            )
-        ).first()
-        held = set(f"{doc[0]} {doc[1]}".split()) if doc else set()
-        return [w for w in telling if w in held]
-
-    return shared
+    docs = session.execute(
+        select(search_table.c.ref_id, search_table.c.title, search_table.c.body).where(
+            search_table.c.kind == "paper", search_table.c.ref_id.in_(others)
+        )
+    )
+    found = {}
+    for pid, title, body in docs:
+        held = set(f"{title} {body}".split())
+        found[pid] = [w for w in telling if w in held]
+    return found
 
 
 def _similar_reviews(

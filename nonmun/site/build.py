@@ -238,6 +238,7 @@ def _paper_pages(
 ) -> list[PaperPage]:
     """A page per paper with an address, and a feed of its reviews."""
     by_review = {review.id: (review, item) for review, item in pairs}
+    items = {review.id: item for review, item in pairs}
     ids = sorted(where.papers)
     pages = []
     for start in range(0, len(ids), 500):
@@ -247,7 +248,7 @@ def _paper_pages(
             .options(selectinload(Paper.aliases), selectinload(Paper.identifiers))
         )
         for paper in session.scalars(query):
-            page = paper_page(session, paper, where)
+            page = paper_page(session, paper, where, items)
             address = where.papers[paper.id]
             write.page(address, "paper.html", page=page)
             reviewed = [by_review[r.review.id] for r in page.reviews]
