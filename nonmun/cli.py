@@ -831,6 +831,9 @@ def build(
     all_papers: Annotated[
         bool, typer.Option("--all-papers", help="A page for every paper, not only reviewed ones.")
     ] = False,
+    clean: Annotated[
+        bool, typer.Option("--clean", help="Render every page, not only those that changed.")
+    ] = False,
 ) -> None:
     """Publish the hub as a static site."""
     from nonmun.site.build import build_site
@@ -839,10 +842,19 @@ def build(
     target = directory or settings.hub / "site"
     with _reading(ctx) as session, err.status("building…") as bar:
         done = build_site(
-            session, settings, target, all_papers=all_papers, progress=lambda m: bar.update(m)
+            session,
+            settings,
+            target,
+            all_papers=all_papers,
+            clean=clean,
+            progress=lambda m: bar.update(m),
         )
+    if done.unchanged:
+        out.print(f"nothing changed since the last build of {target}")
+        return
     out.print(
-        f"{done.pages} pages ({done.reviews} reviews, {done.papers} papers) written to {target}"
+        f"{done.pages} pages ({done.reviews} reviews, {done.papers} papers) in {target}; "
+        f"{done.rendered} written, the others as before"
     )
 
 

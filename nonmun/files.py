@@ -116,7 +116,9 @@ def replacing(target: Path, owned: Iterable[str] = ()) -> Iterator[Path]:
 
     ``owned`` names (relative paths) the files of the previous output in
     ``target``: those the new output lacks are removed; every other file of
-    ``target`` is left alone. On an error nothing in ``target`` changes.
+    ``target`` is left alone. It is read when the new files are moved in, so a
+    caller may take out of it, meanwhile, files it decided to keep as they are
+    (an incremental build). On an error nothing in ``target`` changes.
     """
     target = Path(os.path.abspath(target))
     if target.exists() and not target.is_dir():

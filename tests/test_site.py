@@ -17,10 +17,12 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from sqlalchemy import select
 
 from helpers import run_cli
 from nonmun.config import Settings
 from nonmun.db.engine import Hub
+from nonmun.db.schema import Review, Source
 from nonmun.errors import InputError
 from nonmun.ingest.records import ReviewRecord, SourceRef
 from nonmun.ingest.store import store_reviews
@@ -335,3 +337,46 @@ def test_search_in_the_browser_finds_korean_and_english(
     assert "Attention Is All You Need" in found["트랜스포머"]
     assert "Attention Is All You Need" in found["트랜스포머는"]
     assert found["sharpness"][0].startswith("Sharpness-Aware Minimization")
+
+
+def test_rebuilds_render_only_what_changed(demo: Hub, settings: Settings, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    with demo.session(write=False) as session:
+        first = build_site(session, settings, site)
+        again = build_site(session, settings, site)
+    assert first.rendered == first.pages and again.unchanged
+    sam_page = site / "papers" / "2010.01412" / "index.html"
+    stamps = {sam_page: sam_page.stat().st_mtime_ns}
+    with demo.session() as session:  # one review of SAM is edited
+        review = session.scalars(
+            select(Review).join(Source).where(Source.name == "duemoo's paper reviews")
+            .where(Review.title.startswith("Sharpness"))
+        ).one()  # fmt: skip
+        record = ReviewRecord(SourceRef("duemoo's paper reviews", review.source.kind),
+                              review.external_id, review.title, review.body + "\n\nEDITED-42")  # fmt: skip
+        store_reviews(session, [record])
+    with demo.session(write=False) as session:
+        edited = build_site(session, settings, site)
+        cleaned = build_site(session, settings, site, clean=True)
+    assert 0 < edited.rendered < first.pages // 4, edited
+    assert cleaned.rendered == cleaned.pages
+    review_page = next(site.glob("reviews/duemoo-s-paper-reviews/*sharpness*/index.html"))
+    assert "EDITED-42" in review_page.read_text(encoding="utf-8")
+    assert sam_page.stat().st_mtime_ns != stamps[sam_page]
+    json.loads((site / MARK).read_text(encoding="utf-8"))  # the manifest is whole
+
+
+def test_an_unchanged_page_stays_untouched(demo: Hub, settings: Settings, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    with demo.session(write=False) as session:
+        build_site(session, settings, site)
+    untouched = sorted(site.glob("papers/*.*/index.html"))[0]  # a paper the note never names
+    stamp = untouched.stat().st_mtime_ns
+    with demo.session() as session:
+        source = SourceRef("somewhere else", "manual")
+        store_reviews(session, [ReviewRecord(source, "n1", "A new note", "About nothing known.")])
+    with demo.session(write=False) as session:
+        done = build_site(session, settings, site)
+    assert 0 < done.rendered < done.pages // 4
+    assert untouched.stat().st_mtime_ns == stamp
+    assert next(site.glob("reviews/somewhere-else/*/index.html")).is_file()

@@ -88,9 +88,12 @@ def mention_order(m: Mention) -> tuple[bool, float, int]:
     return (m.role != "reviewed", -m.confidence, m.paper_id)
 
 
-def review_item(review: Review, where: Addresses) -> ReviewItem:
-    """``review`` as lists show it (its source, authors and mentions' papers loaded)."""
-    summary, more = excerpt(review.body, review.language)
+def review_item(
+    review: Review, where: Addresses, summary: tuple[str, bool] | None = None
+) -> ReviewItem:
+    """``review`` as lists show it (its source, authors and mentions' papers loaded);
+    ``summary`` is its excerpt when already known."""
+    text, more = summary or excerpt(review.body, review.language)
     counted = [m for m in review.mentions if m.confidence >= MIN_CONFIDENCE]
     return ReviewItem(
         id=review.id,
@@ -102,7 +105,7 @@ def review_item(review: Review, where: Addresses) -> ReviewItem:
         source=source_named(review.source, where),
         authors=[person_named(p, where) for p in review.authors],
         papers=[paper_item(m.paper, where, m) for m in sorted(counted, key=mention_order)],
-        excerpt=summary,
+        excerpt=text,
         more=more,
         tags=[Named(t, tag_address(t)) for t in review.tags],
     )

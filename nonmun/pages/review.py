@@ -65,14 +65,17 @@ def page_of_review(session: Session, review: Review, where: Addresses) -> Review
 
 
 def review_page(
-    review: Review, where: Addresses, neighbours: tuple[Review | None, Review | None]
+    review: Review,
+    where: Addresses,
+    neighbours: tuple[Review | None, Review | None],
+    item: ReviewItem | None = None,
 ) -> ReviewPage:
     """The page of ``review`` (loaded by ``load_reviews``); ``neighbours`` are the
-    reviews before and after it in its source."""
+    reviews before and after it in its source; ``item``, how lists show it, if made."""
     before, after = neighbours
     low = [m for m in review.mentions if m.confidence < MIN_CONFIDENCE]
     return ReviewPage(
-        review=review_item(review, where),
+        review=item or review_item(review, where),
         body=review.body,
         html=render(review.body),
         originals=list(dict.fromkeys(u for u in [review.url, *review.urls] if u)),

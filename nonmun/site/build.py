@@ -2,31 +2,36 @@
 
 Every page comes from the page layer (``nonmun.pages``) and its templates; this
 module decides which pages exist — the home page's pages, a page per review, per
-paper that is reviewed or mentioned, a list of reviews (with Atom and RSS feeds)
-per tag, source, author, category and month, index pages of each, a sitemap,
-``robots.txt`` and ``site.json`` — writes them as ``<address>index.html`` into a
-temporary folder and swaps it in at the end, so a failed build leaves the previous
-site as it was. The folder holds a ``.nonmun-site.json`` listing what the build
-wrote: a rebuild replaces only those files, and a folder holding anything else is
-refused.
+paper that is reviewed or mentioned and per digest, a list of reviews (with Atom
+and RSS feeds) per tag, source, author, category and month, index pages of each,
+a search page, a sitemap, ``robots.txt`` and ``site.json`` — and writes them as
+``<address>index.html`` into a temporary folder, moved in at the end, so a failed
+build leaves the previous site as it was.
+
+Builds are incremental (``nonmun.site.manifest``): nothing is written when nothing
+changed, and otherwise a page is rendered again only when its inputs changed — a
+review's page when the review or its links did, a paper's page when one of its
+reviews did, a list's page when one of its reviews did. The papers a paper page
+calls related come from the whole search index: they are computed again only with
+the page (``--clean`` recomputes all).
 """
 
 from __future__ import annotations
 
-import json
 import shutil
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from nonmun import files
 from nonmun.config import Settings
-from nonmun.db.schema import Paper, Review
-from nonmun.errors import InputError
+from nonmun.db.schema import MIN_CONFIDENCE, Paper, Review
 from nonmun.pages.addresses import (
     Addresses,
     category_address,
@@ -35,19 +40,20 @@ from nonmun.pages.addresses import (
     year_address,
 )
 from nonmun.pages.digest import digest_page, load_digests
-from nonmun.pages.items import ReviewItem
+from nonmun.pages.items import PaperItem, ReviewItem, paper_item, review_item
 from nonmun.pages.lists import Entry, IndexPage, paginate
-from nonmun.pages.markdown import code_css
-from nonmun.pages.paper import PaperPage, paper_page
-from nonmun.pages.render import PACKAGE_STATIC, Renderer, Site
+from nonmun.pages.markdown import code_css, excerpt
+from nonmun.pages.paper import paper_page
+from nonmun.pages.render import PACKAGE_STATIC, PACKAGE_TEMPLATES, Renderer, Site
 from nonmun.pages.review import load_reviews, review_page
 from nonmun.pages.words import long_month, word
-from nonmun.site.feeds import write_feeds, write_json, write_sitemap
+from nonmun.site.feeds import ATOM, RSS, write_feeds, write_json, write_sitemap
+from nonmun.site.manifest import MARK, Manifest, fingerprint, key_of, salt
 from nonmun.site.search import index_site
 from nonmun.text.terms import PARTICLES
 
-MARK = ".nonmun-site.json"
 Pair = tuple[Review, ReviewItem]
+FEEDS = (ATOM, RSS)
 
 
 @dataclass
@@ -55,6 +61,8 @@ class BuildSummary:
     pages: int = 0
     reviews: int = 0
     papers: int = 0
+    rendered: int = 0  # pages written this time (the others were as before)
+    unchanged: bool = False  # nothing changed: nothing was written
 
 
 @dataclass
@@ -66,18 +74,46 @@ class _Group:
 
 
 class _Writer:
-    """Writes pages into the folder being built, and remembers their addresses."""
+    """Writes pages into the folder being built, unless the previous build's page had
+    the same inputs (then its file stays as it is); remembers every page and key."""
 
-    def __init__(self, out: Path, renderer: Renderer) -> None:
-        self.out = out
-        self.renderer = renderer
+    def __init__(self, out: Path, target: Path, renderer: Renderer, salted: str) -> None:
+        self.out, self.target, self.renderer, self.salt = out, target, renderer, salted
+        self.previous: dict[str, str] = {}
         self.pages: list[str] = []
+        self.keys: dict[str, str] = {}
+        self.kept: list[str] = []  # files of the previous build that stay as they are
+        self.rendered = 0
 
-    def page(self, path: str, template: str, **context: object) -> None:
+    def fresh(self, path: str, inputs: Any, names: tuple[str, ...] = ("index.html",)) -> bool:
+        """Record the key of ``path``'s inputs; whether its files must be written again."""
+        key = self.keys[path + "|".join(names)] = key_of(self.salt, inputs)
+        paths = [f"{path}{name}" for name in names]
+        previous = self.previous.get(path + "|".join(names))
+        if previous == key and all((self.target / p).is_file() for p in paths):
+            self.kept += paths
+            return False
+        return True
+
+    def page(
+        self,
+        path: str,
+        template: str,
+        inputs: Any = None,
+        make: Callable[[], Any] | None = None,
+        **context: Any,
+    ) -> None:
+        """The page at ``path`` from ``template``; with ``inputs``, only when they changed
+        since the previous build (``make`` then gives the page's data)."""
+        self.pages.append(path)
+        if inputs is not None and not self.fresh(path, inputs):
+            return
+        if make is not None:
+            context["page"] = make()
         target = self.out / path / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(self.renderer.render(template, path, **context), encoding="utf-8")
-        self.pages.append(path)
+        self.rendered += 1
 
 
 def build_site(
@@ -86,50 +122,59 @@ def build_site(
     target: Path,
     *,
     all_papers: bool = False,
+    clean: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> BuildSummary:
-    """Build the site of the hub into ``target``, replacing only an earlier build there."""
+    """Build the site of the hub into ``target``, replacing only an earlier build there:
+    only pages whose inputs changed are rendered again (all of them if ``clean``), and
+    nothing is written when nothing changed."""
     tell = progress or (lambda message: None)
-    owned = previous_build(target)
+    previous = Manifest.read(target)
+    folders = [
+        PACKAGE_TEMPLATES,
+        PACKAGE_STATIC,
+        settings.hub / "templates",
+        settings.hub / "static",
+    ]
+    salted = salt(settings, folders, all_papers)
+    current = fingerprint(session, salted)
+    if previous and not clean and previous.fingerprint == current:
+        return BuildSummary(unchanged=True)
     site = Site.of(settings)
-    renderer = Renderer(site, settings.hub)
     where = Addresses.load(session, all_papers=all_papers)
-    with files.replacing(target, owned) as out:
-        write = _Writer(out, renderer)
+    manifest = Manifest(fingerprint=current)
+    stale = [f for f in previous.files if not f.startswith("pagefind/")] if previous else []
+    with files.replacing(target, stale) as out:
+        write = _Writer(out, target, Renderer(site, settings.hub), salted)
+        if previous and not clean:
+            write.previous = previous.pages
         tell("writing reviews")
         reviews = load_reviews(session)
-        pairs = _review_pages(reviews, where, write)
+        pairs, keys = _review_pages(reviews, where, write, previous, manifest)
         groups = _groups(pairs, where, site)
         for address, group in groups.items():
-            _review_list(out, write, site, address, group)
+            _review_list(write, site, address, group, keys)
         _indexes(groups, site, write)
-        _digest_pages(session, where, site, write)
+        _digest_pages(session, where, site, write, keys)
         tell("writing papers")
-        papers = _paper_pages(session, where, write, pairs, site, out)
+        papers = _paper_pages(session, where, write, pairs, site, keys)
         _paper_index(papers, site, write)
         write.page("search/", "search.html", particles=" ".join(PARTICLES))
         write_sitemap(out, site, write.pages)
-        write_json(out, [p.paper for p in papers], [item for _, item in pairs])
+        write_json(out, [p for p, _ in papers], [item for _, item in pairs])
         _static(out, settings.hub)
+        written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+        manifest.pages = write.keys
+        manifest.files = sorted(written | set(write.kept))
+        stale[:] = sorted(set(stale) - set(write.kept))  # read by files.replacing on leaving
+    if write.rendered or not previous:
         tell("indexing for search")
-        index_site(out, site.language)
-        written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-        (out / MARK).write_text(json.dumps({"files": [MARK, *written]}, indent=1) + "\n")
-    return BuildSummary(pages=len(write.pages), reviews=len(reviews), papers=len(papers))
-
-
-def previous_build(target: Path) -> list[str]:
-    """The files an earlier build wrote in ``target``; refuses a folder of other files."""
-    if not target.is_dir() or not any(target.iterdir()):
-        return []
-    try:
-        listed = json.loads((target / MARK).read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        raise InputError(
-            "not empty and not a site nonmun built; give a new or empty folder",
-            source=str(target),
-        ) from None
-    return [str(name) for name in listed]
+        manifest.files += index_site(target, site.language)
+    elif previous:
+        manifest.files += [f for f in previous.files if f.startswith("pagefind/")]
+    manifest.files = sorted({MARK, *manifest.files})
+    manifest.write(target)
+    return BuildSummary(len(write.pages), len(reviews), len(papers), write.rendered)
 
 
 def _newest(pair: Pair) -> tuple[bool, int, str]:
@@ -137,21 +182,54 @@ def _newest(pair: Pair) -> tuple[bool, int, str]:
     return (item.date is None, -(item.date.toordinal() if item.date else 0), item.url)
 
 
-def _review_pages(reviews: list[Review], where: Addresses, write: _Writer) -> list[Pair]:
-    """A page per review, each with its neighbours in its source; the reviews as lists
-    show them."""
+def _review_key(review: Review, where: Addresses) -> str:
+    """Everything of a review that any page shows: when it changes, they are rendered again."""
+    mentions = sorted(
+        (m.paper_id, m.role, round(m.confidence, 2), m.evidence, m.paper.title, m.paper.year,
+         m.paper.arxiv_id or "", where.paper(m.paper_id) or "")
+        for m in review.mentions
+    )  # fmt: skip
+    people = [(p.name, where.people.get(p.id)) for p in review.authors]
+    facts = [review.title, review.published, review.language, review.category_path, review.tags]
+    return key_of(review.content_hash, review.body if not review.content_hash else "", facts,
+                  review.source.name, people, mentions, where.reviews[review.id], review.url,
+                  review.urls)  # fmt: skip
+
+
+def _review_pages(
+    reviews: list[Review],
+    where: Addresses,
+    write: _Writer,
+    previous: Manifest | None,
+    manifest: Manifest,
+) -> tuple[list[Pair], dict[int, str]]:
+    """A page per review (with its neighbours in its source); every review as lists show
+    it (excerpts kept from the previous build), and each review's key."""
+    known = previous.excerpts if previous else {}
+    keys = {r.id: _review_key(r, where) for r in reviews}
     by_source: dict[int, list[Review]] = defaultdict(list)
     for review in reviews:
         by_source[review.source_id].append(review)
     pairs = []
     for same in by_source.values():
         for i, review in enumerate(same):
+            cached = known.get(review.content_hash) if review.content_hash else None
+            summary = (cached[0], cached[1]) if cached else excerpt(review.body, review.language)
+            if review.content_hash:
+                manifest.excerpts[review.content_hash] = list(summary)
+            item = review_item(review, where, summary)
             before = same[i - 1] if i > 0 else None
             after = same[i + 1] if i + 1 < len(same) else None
-            page = review_page(review, where, (before, after))
-            write.page(where.reviews[review.id], "review.html", page=page, lang=review.language)
-            pairs.append((review, page.review))
-    return pairs
+            around = [keys[r.id] if r else None for r in (before, after)]
+            write.page(
+                where.reviews[review.id],
+                "review.html",
+                (keys[review.id], around),
+                partial(review_page, review, where, (before, after), item),
+                lang=review.language,
+            )
+            pairs.append((review, item))
+    return pairs, keys
 
 
 def _groups(pairs: list[Pair], where: Addresses, site: Site) -> dict[str, _Group]:
@@ -180,12 +258,18 @@ def _groups(pairs: list[Pair], where: Addresses, site: Site) -> dict[str, _Group
     return groups
 
 
-def _review_list(out: Path, write: _Writer, site: Site, address: str, group: _Group) -> None:
+def _review_list(
+    write: _Writer, site: Site, address: str, group: _Group, keys: dict[int, str]
+) -> None:
+    """A list's pages and its feeds, each only when one of its reviews changed."""
     group.reviews.sort(key=_newest)
     items = [item for _, item in group.reviews]
     for page in paginate(group.title, address, items, site.page_size):
-        write.page(page.url, "list.html", page=page, feed=address + "feed.xml")
-    write_feeds(out, site, address, group.title, group.reviews)
+        inputs = (page.title, page.number, page.count, [keys[i.id] for i in page.items])
+        write.page(page.url, "list.html", inputs, page=page, feed=address + ATOM)
+    newest = [keys[r.id] for r, _ in group.reviews[:100]]
+    if write.fresh(address, (group.title, newest), FEEDS):
+        write_feeds(write.out, site, address, group.title, group.reviews)
 
 
 def _indexes(groups: dict[str, _Group], site: Site, write: _Writer) -> None:
@@ -214,18 +298,20 @@ def _indexes(groups: dict[str, _Group], site: Site, write: _Writer) -> None:
     write.page("archive/", "index.html", page=IndexPage(title, "archive/", archive))
 
 
-def _digest_pages(session: Session, where: Addresses, site: Site, write: _Writer) -> None:
+def _digest_pages(
+    session: Session, where: Addresses, site: Site, write: _Writer, keys: dict[int, str]
+) -> None:
     """A page per digest, and ``digests/``, the newest first."""
     entries = []
     for digest in load_digests(session):
-        page = digest_page(session, digest, where)
-        write.page(page.url, "digest.html", page=page)
-        entries.append(Entry(page.title, page.url, len(page.entries)))
-    write.page(
-        "digests/",
-        "index.html",
-        page=IndexPage(word("digests_all", site.language), "digests/", entries),
-    )
+        address = where.digests[digest.id]
+        facts = [digest.title, digest.label, digest.intro, digest.period_start, digest.period_end]
+        editors = [p.name for p in digest.editors]
+        inputs = (facts, digest.url, editors, [keys[r.id] for r in digest.reviews])
+        write.page(address, "digest.html", inputs, partial(digest_page, session, digest, where))
+        entries.append(Entry(digest.title, address, len(digest.reviews)))
+    title = word("digests_all", site.language)
+    write.page("digests/", "index.html", page=IndexPage(title, "digests/", entries))
 
 
 def _paper_pages(
@@ -234,13 +320,18 @@ def _paper_pages(
     write: _Writer,
     pairs: list[Pair],
     site: Site,
-    out: Path,
-) -> list[PaperPage]:
-    """A page per paper with an address, and a feed of its reviews."""
-    by_review = {review.id: (review, item) for review, item in pairs}
+    keys: dict[int, str],
+) -> list[tuple[PaperItem, int]]:
+    """A page per paper with an address and a feed of its reviews, each only when one of
+    its reviews (or the paper) changed; every paper with its count of reviews."""
+    reviews_of: dict[int, list[tuple[str, Pair]]] = defaultdict(list)
+    for pair in pairs:
+        for m in pair[0].mentions:
+            if m.confidence >= MIN_CONFIDENCE:
+                reviews_of[m.paper_id].append((m.role, pair))
     items = {review.id: item for review, item in pairs}
     ids = sorted(where.papers)
-    pages = []
+    found = []
     for start in range(0, len(ids), 500):
         query = (
             select(Paper)
@@ -248,19 +339,22 @@ def _paper_pages(
             .options(selectinload(Paper.aliases), selectinload(Paper.identifiers))
         )
         for paper in session.scalars(query):
-            page = paper_page(session, paper, where, items)
             address = where.papers[paper.id]
-            write.page(address, "paper.html", page=page)
-            reviewed = [by_review[r.review.id] for r in page.reviews]
-            write_feeds(out, site, address, paper.title, reviewed)
-            pages.append(page)
-    return pages
+            linked = reviews_of.get(paper.id, [])
+            inputs = (paper.updated_at, paper.title, sorted(a.alias for a in paper.aliases),
+                      sorted((role, keys[r.id]) for role, (r, _) in linked))  # fmt: skip
+            make = partial(paper_page, session, paper, where, items)
+            write.page(address, "paper.html", inputs, make)
+            if write.fresh(address, inputs, FEEDS):
+                write_feeds(write.out, site, address, paper.title, [pair for _, pair in linked])
+            found.append((paper_item(paper, where), len(Counter(r.id for _, (r, _) in linked))))
+    return found
 
 
-def _paper_index(papers: list[PaperPage], site: Site, write: _Writer) -> None:
+def _paper_index(papers: list[tuple[PaperItem, int]], site: Site, write: _Writer) -> None:
     """``papers/``: most reviewed first; ``papers/a-z/``: by title."""
-    most = sorted(papers, key=lambda p: (-len(p.reviews), p.paper.title.casefold()))
-    by_title = sorted(papers, key=lambda p: p.paper.title.casefold())
+    most = sorted(papers, key=lambda p: (-p[1], p[0].title.casefold()))
+    by_title = sorted(papers, key=lambda p: p[0].title.casefold())
     for address, listed, key in (
         ("papers/", most, "most_reviewed"),
         ("papers/a-z/", by_title, "a_z"),

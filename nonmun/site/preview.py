@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nonmun.errors import InputError
-from nonmun.site.build import MARK
+from nonmun.site.manifest import MARK
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -15,19 +15,32 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from nonmun.errors import InputError
 
 
-def index_site(out: Path, language: str) -> None:
-    """Index the pages built in ``out`` (Pagefind writes ``out/pagefind/``)."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(out), "--silent"]
-    command += ["--force-language", language]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise InputError(f"the search index could not be built: {exc}", source=str(out)) from None
-    if done.returncode != 0 or not (out / "pagefind" / "pagefind.js").is_file():
-        reason = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-        raise InputError(f"Pagefind failed: {reason[0]}", source=str(out))
+def index_site(site: Path, language: str) -> list[str]:
+    """Index the site in ``site`` into a new ``pagefind/`` swapped in for the old one
+    when done; returns the files written (relative to ``site``)."""
+    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site) as building:
+        new = Path(building) / "pagefind"
+        command = [sys.executable, "-m", "pagefind", "--site", str(site), "--silent"]
+        command += ["--force-language", language, "--output-path", str(new)]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise InputError(
+                f"the search index could not be built: {exc}", source=str(site)
+            ) from None
+        if done.returncode != 0 or not (new / "pagefind.js").is_file():
+            reason = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise InputError(f"Pagefind failed: {reason[0]}", source=str(site))
+        old = Path(building) / "old"
+        if (site / "pagefind").exists():
+            (site / "pagefind").rename(old)
+        new.rename(site / "pagefind")
+    return sorted(
+        p.relative_to(site).as_posix() for p in (site / "pagefind").rglob("*") if p.is_file()
+    )
