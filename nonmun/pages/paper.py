@@ -4,7 +4,7 @@ related papers, and a feed to follow it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -53,15 +53,19 @@ def paper_page(
     paper: Paper,
     where: Addresses,
     items: Mapping[int, ReviewItem] | None = None,
+    linked: Sequence[tuple[str, int]] | None = None,
 ) -> PaperPage:
-    """The page of ``paper`` (which has an address in ``where``); ``items`` may hold
-    the reviews as lists show them already (a site build makes each once)."""
+    """The page of ``paper`` (which has an address in ``where``). A site build, which
+    has them already, gives the reviews as lists show them (``items``) and which of
+    them link to this paper in which role (``linked``)."""
     address = where.papers[paper.id]
-    mentions = [m for m in paper_mentions(session, paper) if not _suggestion(m)]
-    mentions.sort(key=lambda m: (m.review.published is None, m.review.published), reverse=True)
-    if items is None:
-        reviews = _with_papers(session, [m.review.id for m in mentions])
+    if linked is None or items is None:
+        mentions = [m for m in paper_mentions(session, paper) if not _suggestion(m)]
+        linked = [(m.role, m.review_id) for m in mentions]
+        reviews = _with_papers(session, [rid for _, rid in linked])
         items = {rid: review_item(review, where) for rid, review in reviews.items()}
+    found = sorted(linked, key=lambda pair: _date_key(items[pair[1]]), reverse=True)
+    reviewed = any(role == "reviewed" for role, _ in found)
     return PaperPage(
         paper=paper_item(paper, where),
         venue=paper.venue or paper.journal_ref,
@@ -71,15 +75,25 @@ def paper_page(
         identifiers=[Named(f"{i.scheme}: {i.value}") for i in paper.identifiers],
         links=[Named(link.get("rel") or "link", link["url"]) for link in paper_links(paper)],
         provisional=paper.provisional,
-        reviews=[RoleReview(m.role, items[m.review.id]) for m in mentions],
-        digests=_digests(session, [m.review.id for m in mentions], where),
+        reviews=[RoleReview(role, items[rid]) for role, rid in found],
+        digests=_digests(session, [rid for _, rid in found], where),
         co_mentioned=_co_mentioned(session, paper, where),
-        related=[
-            Neighbour(paper_item(session.get_one(Paper, r.id), where), r.reasons)
-            for r in related_papers(session, paper, limit=NEIGHBOURS)
-        ],
+        related=_related(session, paper, where) if reviewed else [],
         feed=f"{address}feed.xml",
     )
+
+
+def _related(session: Session, paper: Paper, where: Addresses) -> list[Neighbour]:
+    """Related papers (the search layer's), for a paper some review reviews: one only
+    named in passing shows the papers named alongside it, which costs no search."""
+    return [
+        Neighbour(paper_item(session.get_one(Paper, r.id), where), r.reasons)
+        for r in related_papers(session, paper, limit=NEIGHBOURS)
+    ]
+
+
+def _date_key(item: ReviewItem) -> tuple[bool, int]:
+    return (item.date is not None, item.date.toordinal() if item.date else 0)
 
 
 def _suggestion(mention: Mention) -> bool:

@@ -343,7 +343,8 @@ def _paper_pages(
             linked = reviews_of.get(paper.id, [])
             inputs = (paper.updated_at, paper.title, sorted(a.alias for a in paper.aliases),
                       sorted((role, keys[r.id]) for role, (r, _) in linked))  # fmt: skip
-            make = partial(paper_page, session, paper, where, items)
+            roles = [(role, r.id) for role, (r, _) in linked]
+            make = partial(paper_page, session, paper, where, items, roles)
             write.page(address, "paper.html", inputs, make)
             if write.fresh(address, inputs, FEEDS):
                 write_feeds(write.out, site, address, paper.title, [pair for _, pair in linked])
