@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,6 +31,7 @@ def serve(site: Path, port: int, say: Callable[[str], None], host: str = "127.0.
     sam = site / "papers" / "2010.01412" / "index.html"
     if sam.is_file():
         say(f"  the SAM paper page: http://{host}:{port}/papers/2010.01412/")
+    sys.stdout.flush()  # seen at once even through a pipe (make run | tee)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
