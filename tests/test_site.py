@@ -380,3 +380,28 @@ def test_an_unchanged_page_stays_untouched(demo: Hub, settings: Settings, tmp_pa
     assert 0 < done.rendered < done.pages // 4
     assert untouched.stat().st_mtime_ns == stamp
     assert next(site.glob("reviews/somewhere-else/*/index.html")).is_file()
+
+
+def test_bad_settings_and_outputs_are_one_line(
+    demo: Hub, hub_env: dict[str, str], settings: Settings, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    done = run_cli("build", str(blocker / "site"), env=hub_env)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and str(blocker) in done.stderr
+    for line, message in (('bogus = 1', "unknown setting(s): bogus"),
+                          ('ui_language = "fr"', "ui_language must be one of ko, en"),
+                          ('base_url = "example.org"', "base_url must start with http")):  # fmt: skip
+        (settings.hub / "nonmun.toml").write_text(line + "\n")
+        refused = run_cli("build", str(tmp_path / "out"), env=hub_env)
+        assert refused.returncode == 2 and message in refused.stderr, refused.stderr
+        assert not (tmp_path / "out").exists()
+
+
+def test_odd_bodies_render_readably() -> None:
+    line = "가나다 " * 170_000  # a 1 MB line
+    assert render(line).startswith("<p>가나다")
+    assert "$" in render("Costs $5 and $$ nothing") and "<math" not in render("$5 and $6")
+    broken = b"caf\xe9 \xff review".decode("utf-8", errors="replace")
+    assert "caf\ufffd" in render(broken)
