@@ -77,6 +77,8 @@ reviews_app = typer.Typer(help="Read and manage the hub's reviews: list, show, d
 app.add_typer(reviews_app, name="reviews")
 sources_app = typer.Typer(help="The hub's sources (blogs, feeds, folders): list, rename, remove.")
 app.add_typer(sources_app, name="sources")
+digest_app = typer.Typer(help="Weekly digests: new (a draft of a week), edit, publish, render.")
+app.add_typer(digest_app, name="digest")
 export_app = typer.Typer(help="Write the hub out in other forms.")
 app.add_typer(export_app, name="export")
 eval_app = typer.Typer(help="Measure quality on labeled data.")
@@ -820,6 +822,96 @@ def export_markdown(
         f"{summary.papers} papers, {summary.reviews} reviews, {summary.digests} digests "
         f"written to {directory}"
     )
+
+
+@digest_app.command("new")
+def digest_new(
+    ctx: typer.Context,
+    week: Annotated[str, typer.Option(help="2023-W17 or '2023년 4월 4주차'.")],
+    by: Annotated[str, typer.Option(help="Order entries by date, editor or tag.")] = "date",
+    title: Annotated[str | None, typer.Option(help="Default: the site's title and week.")] = None,
+) -> None:
+    """Gather a week's reviews and notes into a draft digest."""
+    from nonmun.digests.issues import new_digest
+    from nonmun.digests.weeks import parse_week
+
+    settings = _settings(ctx)
+    when = parse_week(week)
+    name = title or f"[{when.korean_short}] {settings.site_title}"
+    with _hub(ctx, write=True) as hub, hub.session() as session:
+        draft = new_digest(session, when, name, by)
+    out.print(f"#{draft.id} {draft.title}: a draft of {draft.entries} entries ({when.iso})")
+    err.print(f"edit it with `{command_name()} digest edit #{draft.id} --intro-file FILE`, "
+              f"then `{command_name()} digest publish #{draft.id}`")  # fmt: skip
+
+
+@digest_app.command("list")
+def digest_list(ctx: typer.Context) -> None:
+    """Every digest, newest first, with its #id, week and state."""
+    from nonmun.digests.issues import list_digests
+    from nonmun.digests.weeks import Week
+
+    with _reading(ctx) as session:
+        for d in list_digests(session):
+            week = Week.of(d.period_start).iso if d.period_start else "undated"
+            line = f"{week} · {d.status} · {len(d.reviews)} entries"
+            out.print(f"#{d.id:<5} {esc(d.title)}  [dim]{line}[/dim]")
+
+
+@digest_app.command("edit")
+def digest_edit(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="DIGEST", help="#id.")],
+    title: Annotated[str | None, typer.Option(help="A new title.")] = None,
+    intro: Annotated[str | None, typer.Option(help="The introduction (Markdown).")] = None,
+    intro_file: Annotated[
+        Path | None, typer.Option(help="The introduction from a Markdown file (- for stdin).")
+    ] = None,
+    editor: Annotated[list[str] | None, typer.Option(help="An editor (repeat for more).")] = None,
+) -> None:
+    """Change a digest's title, introduction or editors."""
+    from nonmun import files
+    from nonmun.digests.issues import edit_digest, find_digest
+
+    text = intro
+    if intro_file is not None:
+        text = sys.stdin.read() if str(intro_file) == "-" else files.read_text(intro_file)
+    with _hub(ctx, write=True) as hub, hub.session() as session:
+        digest = edit_digest(
+            session, find_digest(session, ref), title=title, intro=text, editors=editor
+        )
+        out.print(f"#{digest.id} {digest.title} ({digest.status})", markup=False)
+
+
+@digest_app.command("publish")
+def digest_publish(
+    ctx: typer.Context, ref: Annotated[str, typer.Argument(metavar="DIGEST", help="#id.")]
+) -> None:
+    """Make a draft digest part of the site (at the next build)."""
+    from nonmun.digests.issues import find_digest, publish_digest
+
+    with _hub(ctx, write=True) as hub, hub.session() as session:
+        digest = publish_digest(session, find_digest(session, ref))
+        out.print(f"#{digest.id} {digest.title}: published", markup=False)
+
+
+@digest_app.command("render")
+def digest_render(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="DIGEST", help="#id.")],
+    fmt: Annotated[str, typer.Option("--format", help="md, html or email.")] = "md",
+    output: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Write a digest as Markdown, a web page or e-mail-ready HTML."""
+    from nonmun import files
+    from nonmun.digests.issues import find_digest
+    from nonmun.digests.render import render_digest
+
+    with _reading(ctx) as session:
+        text = render_digest(session, find_digest(session, ref), _settings(ctx), fmt)
+    files.write_output(output, text)
 
 
 @app.command()

@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, ...]] = [  # lowest first
     ("ingest",),  # readers of every format, the one review store, the export format
     ("reviews", "overview", "demo"),
     ("pages",),  # what each page shows, rendering and templates: the site's and the web app's
+    ("digests",),  # weeks, assembling issues, rendering one as Markdown, a page or an e-mail
     ("site", "web"),
     ("cli",),
     ("__main__",),

@@ -241,6 +241,8 @@ class Digest(Base):
     period_end: Mapped[date | None] = mapped_column(Date)
     intro: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="published", server_default="published")
+    grouping: Mapped[str | None] = mapped_column(String(16))  # entries ordered by editor or tag
     created_at: Mapped[datetime] = _now()
 
     reviews: Mapped[list[Review]] = relationship(

@@ -36,9 +36,10 @@ class DigestPage:
 
 
 def load_digests(session: Session) -> list[Digest]:
-    """Every digest with its reviews (and what their pages show), newest first."""
+    """Every published digest with its reviews (and what their pages show), newest first."""
     query = (
         select(Digest)
+        .where(Digest.status == "published")
         .options(selectinload(Digest.editors))
         .options(
             selectinload(Digest.reviews).selectinload(Review.mentions).selectinload(Mention.paper),

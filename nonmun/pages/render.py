@@ -57,10 +57,11 @@ class Renderer:
         self.env.filters["long_date"] = lambda day: long_date(day, site.language)
         self.env.filters["role"] = lambda role: word(role, site.language)
 
-    def render(self, template: str, path: str, **context: Any) -> str:
-        """The page at ``path`` (``papers/2010.01412/``) from ``template``."""
+    def render(self, template: str, path: str, *, absolute: bool = False, **context: Any) -> str:
+        """The page at ``path`` (``papers/2010.01412/``) from ``template``; with
+        ``absolute``, its links lead to the site's address (a page sent on its own)."""
         depth = path.count("/")
-        root = "../" * depth or "./"
+        root = self.site.base_url if absolute else "../" * depth or "./"
         try:
             return self.env.get_template(template).render(
                 site=self.site,

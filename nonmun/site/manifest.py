@@ -107,7 +107,9 @@ def fingerprint(session: Session, salted: str) -> str:
         select(Source.id, Source.name, Source.kind, Source.url),
         select(Person.id, Person.name),
         select(ReviewAuthor.review_id, ReviewAuthor.person_id),
-        select(Digest.id, Digest.title, Digest.label, Digest.intro, Digest.period_start),
+        select(
+            Digest.id, Digest.title, Digest.label, Digest.intro, Digest.period_start, Digest.status
+        ),
         select(DigestReview.digest_id, DigestReview.review_id, DigestReview.position),
         select(DigestEditor.digest_id, DigestEditor.person_id),
     ]

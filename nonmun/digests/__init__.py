@@ -1,0 +1,1 @@
+"""Digests: weekly issues of reviews — weeks, assembling a draft, rendering an issue."""
