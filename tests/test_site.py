@@ -405,3 +405,45 @@ def test_odd_bodies_render_readably() -> None:
     assert "$" in render("Costs $5 and $$ nothing") and "<math" not in render("$5 and $6")
     broken = b"caf\xe9 \xff review".decode("utf-8", errors="replace")
     assert "caf\ufffd" in render(broken)
+
+
+def test_moved_pages_leave_a_redirect(demo: Hub, settings: Settings, tmp_path: Path) -> None:
+    """A retitled review, and a provisional paper that became an arXiv paper: the old
+    address still leads to the page."""
+    from nonmun.db.schema import Mention, Paper
+
+    with demo.session() as session:
+        source = SourceRef("notes", "manual")
+        body = "On Some Unknown Title of a Paper, which we liked."
+        store_reviews(session, [ReviewRecord(source, "n1", "First title", body)])
+        review = session.scalars(select(Review).where(Review.external_id == "n1")).one()
+        paper = Paper(title="Some Unknown Title of a Paper", title_key="some unknown title of a paper",
+                      provisional=True)  # fmt: skip
+        session.add(paper)
+        session.flush()
+        session.add(Mention(review_id=review.id, paper_id=paper.id, role="reviewed",
+                            confidence=0.9, evidence="Some Unknown Title", method="title"))  # fmt: skip
+    site = tmp_path / "site"
+    with demo.session(write=False) as session:
+        build_site(session, settings, site)
+    (old_review,) = site.glob("reviews/notes/*first-title/index.html")
+    old_paper = site / "papers" / "some-unknown-title-of-a-paper" / "index.html"
+    assert old_paper.is_file()
+    with demo.session() as session:
+        store_reviews(session, [ReviewRecord(source, "n1", "Second title", body)])
+        moved = session.scalars(
+            select(Paper).where(Paper.title_key.startswith("some unknown"))
+        ).one()
+        moved.arxiv_id, moved.provisional = "2401.00001", False  # resolved
+    for _ in range(2):  # the redirects stay at the next build too
+        with demo.session(write=False) as session:
+            build_site(session, settings, site, clean=True)
+        review_redirect = old_review.read_text(encoding="utf-8")
+        assert 'http-equiv="refresh"' in review_redirect and "second-title/" in review_redirect
+        paper_redirect = old_paper.read_text(encoding="utf-8")
+        assert "papers/2401.00001/" in paper_redirect
+        assert (site / "papers" / "2401.00001" / "index.html").is_file()
+        with demo.session() as session:  # a change, so that the next build is not skipped
+            store_reviews(session, [ReviewRecord(source, "n2", "Another", "text")])
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "some-unknown-title-of-a-paper" not in sitemap

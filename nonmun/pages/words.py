@@ -41,6 +41,10 @@ WORDS: dict[str, tuple[str, str]] = {  # key: (ko, en)
     ),
     "evidence": ("근거", "evidence"),
     "home": ("처음", "Home"),
+    "moved": (
+        "이 페이지는 옮겨졌습니다: 새 주소로 가기",
+        "This page has moved: go to its new address",
+    ),
     "search": ("검색", "Search"),
     "search_label": (
         "논문과 리뷰 검색 (한국어·영어)",

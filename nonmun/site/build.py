@@ -159,6 +159,8 @@ def build_site(
         tell("writing papers")
         papers = _paper_pages(session, where, write, pairs, site, keys)
         _paper_index(papers, site, write)
+        manifest.addresses, known = _identities(session, reviews, where)
+        _redirects(write, previous, manifest.addresses, known)
         write.page("search/", "search.html", particles=" ".join(PARTICLES))
         write_sitemap(out, site, write.pages)
         write_json(out, [p for p, _ in papers], [item for _, item in pairs])
@@ -362,6 +364,44 @@ def _paper_index(papers: list[tuple[PaperItem, int]], site: Site, write: _Writer
     ):
         for page in paginate(word(key, site.language), address, listed, site.page_size * 5):
             write.page(page.url, "papers.html", page=page)
+
+
+def _identities(
+    session: Session, reviews: list[Review], where: Addresses
+) -> tuple[dict[str, str], dict[str, str]]:
+    """What each review and paper page shows, by its address (``Manifest.addresses``);
+    and the address of everything a page is known by (a paper by its arXiv id, DOI and
+    title alike)."""
+    found = {where.reviews[r.id]: f"review {r.source.kind} {r.external_id}" for r in reviews}
+    known = {identity: address for address, identity in found.items()}
+    ids = sorted(where.papers)
+    query = select(Paper.id, Paper.arxiv_id, Paper.doi, Paper.title_key)
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        for pid, arxiv, doi, title in session.execute(query.where(Paper.id.in_(chunk))):
+            address = where.papers[pid]
+            found[address] = arxiv or doi or f"title {title}"
+            for name in (arxiv, doi, f"title {title}"):
+                if name:
+                    known.setdefault(name, address)
+    return found, known
+
+
+def _redirects(
+    write: _Writer, previous: Manifest | None, current: dict[str, str], known: dict[str, str]
+) -> None:
+    """A redirect page at every address a page of an earlier build had, when what it
+    showed now lives elsewhere (a review retitled or moved, a provisional paper that
+    became a catalog paper): links and bookmarks keep working."""
+    if previous is None:
+        return
+    for address, identity in previous.addresses.items():
+        moved_to = known.get(identity)
+        if address in current or moved_to is None or moved_to == address:
+            continue
+        write.page(address, "redirect.html", ("redirect", moved_to), to=moved_to)
+        write.pages.remove(address)  # not a page of its own: out of the sitemap
+        current[address] = identity  # and kept, at the next builds too
 
 
 def _static(out: Path, hub: Path) -> None:

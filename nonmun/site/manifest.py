@@ -38,7 +38,7 @@ from nonmun.db.schema import (
 from nonmun.errors import InputError
 
 MARK = ".nonmun-site.json"
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -47,6 +47,9 @@ class Manifest:
     fingerprint: str = ""
     pages: dict[str, str] = field(default_factory=dict)  # page or feed path → key of its inputs
     excerpts: dict[str, list[Any]] = field(default_factory=dict)  # content hash → [text, more]
+    # the address of each review and paper page (and of each redirect) → what it shows:
+    # "review kind external-id", or a paper's arXiv id, DOI or "title …" key
+    addresses: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def read(cls, target: Path) -> Manifest | None:
@@ -64,11 +67,11 @@ class Manifest:
             ) from None
         if data.get("format") != FORMAT:
             return cls(files)  # an older build: its files are ours, its keys are not
-        return cls(files, data["fingerprint"], data["pages"], data["excerpts"])
+        return cls(files, data["fingerprint"], data["pages"], data["excerpts"], data["addresses"])
 
     def write(self, folder: Path) -> None:
         data = {"format": FORMAT, "fingerprint": self.fingerprint, "files": self.files}
-        data |= {"pages": self.pages, "excerpts": self.excerpts}
+        data |= {"pages": self.pages, "excerpts": self.excerpts, "addresses": self.addresses}
         (folder / MARK).write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
