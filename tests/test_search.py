@@ -14,7 +14,7 @@ from helpers import run_cli
 from nonmun.catalog.importer import import_snapshot
 from nonmun.config import Settings
 from nonmun.db.engine import Hub
-from nonmun.db.schema import Paper, SearchDoc, Source
+from nonmun.db.schema import Mention, Paper, SearchDoc, Source
 from nonmun.errors import InputError, NotFoundError
 from nonmun.ingest.importer import import_paths
 from nonmun.search.index import reindex
@@ -195,6 +195,42 @@ def test_related_papers_with_reasons(demo: Hub) -> None:
     assert any(reason.startswith("mentioned with it in") for reason in by_arxiv["1912.04958"])
     assert "1812.04948" not in by_arxiv
     assert all(r.reasons for r in found) and found == sorted(found, key=lambda r: -r.score)
+
+
+def test_related_for_a_whole_site_at_once(demo: Hub) -> None:
+    """The site's index: the same evidence among the papers that reviews name, read
+    once; its co-mentions are the database's."""
+    from nonmun.catalog.lookup import find_paper
+    from nonmun.search.related import RelatedIndex, co_mentioned
+
+    with demo.session() as session:
+        index = RelatedIndex(session)
+        named = set(session.scalars(select(Mention.paper_id).where(Mention.confidence >= 0.5)))
+        for pid in named:
+            assert index.co_mentioned(pid) == co_mentioned(session, pid)
+        stylegan = find_paper(session, "1812.04948")
+        found = index.related(stylegan.id, limit=5)
+        sam = index.related(find_paper(session, "2010.01412").id, limit=10)
+        assert index.related(-1) == []
+    by_arxiv = {r.arxiv: r.reasons for r in found}
+    assert "shares author Tero Karras, Samuli Laine, Timo Aila" in by_arxiv["1912.04958"]
+    assert "1812.04948" not in by_arxiv and {r.id for r in found + sam} <= named
+    assert all(r.reasons for r in found) and found == sorted(found, key=lambda r: -r.score)
+    reasons = [reason for r in sam for reason in r.reasons]
+    assert any("of its telling words (" in r for r in reasons)
+    assert any(r.startswith("its reviews read alike") for r in reasons)
+
+
+def test_more_like_this_in_memory() -> None:
+    from nonmun.search.bm25 import Collection, Vocabulary
+
+    docs = [(i, f"t{i}", "common " * 3 + ("rare shared" if i < 3 else f"own{i}")) for i in range(60)]
+    texts = Collection(Vocabulary(), docs)
+    query = texts.telling(*texts.terms_of([0]), Vocabulary.telling_shape(texts.vocabulary))
+    assert [texts.vocabulary.terms[t] for t in query] == ["rare", "shared"]  # not "common"
+    found = texts.search(query, 10)
+    assert [key for key, _, _ in found] == [0, 1, 2] and found[0][2] == 0b11
+    assert texts.search(query[:0], 10) == []
 
 
 def test_related_text_scores_every_match_not_only_the_newest(

@@ -165,6 +165,17 @@ def test_markdown_is_rendered_and_sanitised() -> None:
     assert "<math" in render("Inline $N^2-N$.") and 'display="block"' in render("$$x^2$$")
 
 
+def test_math_is_taken_out_before_markdown_reads_it() -> None:
+    emphasis = render("Loss $a_1 * b_1 + c_1 * d_1$ here.")
+    assert "<em>" not in emphasis and emphasis.count("<msub>") == 4
+    code = render("Shell `echo $HOME $PATH` and\n\n```\ncost = $x$\n```\n")
+    assert "<math" not in code and "echo $HOME $PATH" in code and "cost = $x$" in code
+    inline_display = render("Then $$x^2$$ in a line.")  # no block inside the paragraph
+    assert inline_display.startswith("<p>Then <span") and "<div" not in inline_display
+    assert "<math" not in render(r"A dollar \$x$ and $x$5 stay text.")
+    assert render("$$\n\\sum_i x_i\n$$\n").startswith('<div class="math block"><math')
+
+
 def test_excerpts_cut_at_words_and_honour_more() -> None:
     korean = "트랜스포머는 어텐션만으로 번역을 한다. " * 30
     cut, more = excerpt(korean, "ko")

@@ -1,13 +1,18 @@
 """Review bodies as safe HTML, and their excerpts.
 
-Markdown is read by markdown-it-py (CommonMark, with tables, strikethrough and
-footnotes from mdit-py-plugins); code blocks are highlighted here, at build time,
-by Pygments (CSS classes, styled by the site's stylesheet); ``$N^2-N$`` and
+Markdown is read by cmark-gfm (GitHub's CommonMark parser, through ``cmarkgfm``:
+tables, strikethrough, autolinks and footnotes), about 25 times faster than a
+parser written in Python; code blocks are highlighted here, at build time, by
+Pygments (CSS classes, styled by the site's stylesheet). ``$N^2-N$`` and
 ``$$…$$`` become MathML (latex2mathml), which browsers lay out themselves: no
-script, no font download, offline. Raw HTML in a body is kept only as far as nh3
-(a maintained sanitiser) allows: no scripts, no event attributes, no
-``javascript:`` or ``data:`` links. The math is put in after sanitising, from
-placeholders, so that nh3 never needs to allow MathML written by a user.
+script, no font download, offline. The math is taken out before parsing (so that
+Markdown never reads ``x_i * y_i`` as emphasis), outside code blocks and code
+spans, by pandoc's rule: an opening ``$`` has a non-space on its right, a closing
+one a non-space on its left and no digit after it (so "$5 and $10" stays text),
+and ``\\$`` is a dollar. Raw HTML in a body is kept only as far as nh3 (a
+maintained sanitiser) allows: no scripts, no event attributes, no ``javascript:``
+or ``data:`` links. The math is put back after sanitising, from placeholders, so
+that nh3 never needs to allow MathML written by a user.
 
 Excerpts honour a ``<!--more-->`` mark; otherwise they are cut from the plain
 text, by characters for Korean and by words for other languages, and never inside
@@ -18,13 +23,11 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 
+import cmarkgfm
 import nh3
+from cmarkgfm.cmark import Options
 from latex2mathml.converter import convert as latex_to_mathml
-from markdown_it import MarkdownIt
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.footnote import footnote_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
@@ -33,8 +36,21 @@ from pygments.util import ClassNotFound
 MORE = "<!--more-->"
 _MARK = re.compile("[\ue000\ue001]")  # placeholders' brackets: removed from every input
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+_BLOCK_MATH = re.compile("<p>\ue000(\\d+)\ue001</p>")  # display math alone in its paragraph
 _MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+_LINE = r"(?:[^$\\\n]|\\.|\n(?![ \t]*\n))"  # in math: no blank line, no unescaped $
+_MATH = re.compile(
+    rf"(?<!\\)\$\$(?P<display>{_LINE}+?)\$\$"
+    rf"|(?<![\\$])\$(?![\s$])(?P<inline>{_LINE}*?[^\s\\$])\$(?!\d)"
+)
+_CODE_BLOCK = re.compile(r'<pre><code class="language-([^"\s]+)">(.*?)</code></pre>', re.DOTALL)
+_NOT_TEXT = re.compile(
+    r'<pre>.*?</pre>|<section class="footnotes".*?</section>|\ue000\d+\ue001', re.DOTALL
+)
+_TAG = re.compile(r"<[^>]*>")
 EXCERPT_CHARS = 160  # Korean (and other unspaced-dense scripts): characters
 EXCERPT_WORDS = 45  # other languages: words
 ALLOWED_ATTRIBUTES = {
@@ -54,18 +70,15 @@ ALLOWED_ATTRIBUTES = {
 }
 _TAGS = nh3.ALLOWED_TAGS | {"section"}
 _FORMATTER = HtmlFormatter(nowrap=True)
+_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_FOOTNOTES
+_OPTIONS |= Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES  # no obsolete align=
+_EXTENSIONS = ["table", "strikethrough", "autolink"]
 
 
 def render(body: str) -> str:
     """The HTML of a Markdown body, sanitised, with code highlighted and math as MathML."""
-    maths: list[str] = []
-    text = _MARK.sub("", body)
-    md = _parser()
-    md.options["maths"] = maths  # read by _math during this render
-    try:
-        raw = md.render(text)
-    finally:
-        md.options.pop("maths", None)
+    text, maths = _take_math(_MARK.sub("", body))
+    raw = _CODE_BLOCK.sub(_highlighted, _markdown(text))
     clean = nh3.clean(
         raw,
         tags=_TAGS,
@@ -73,57 +86,85 @@ def render(body: str) -> str:
         url_schemes={"http", "https", "mailto"},
         filter_style_properties={"text-align"},
     )
-    return _PLACEHOLDER.sub(lambda m: maths[int(m.group(1))], clean)
+    clean = _BLOCK_MATH.sub(lambda m: _mathml(maths[int(m.group(1))], block=True), clean)
+    return _PLACEHOLDER.sub(lambda m: _mathml(maths[int(m.group(1))]), clean)
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
-    md.enable(["table", "strikethrough"])
-    md.use(footnote_plugin)
-    md.use(dollarmath_plugin, allow_space=False, double_inline=True, renderer=_math_of(md))
-    return md
+def _markdown(text: str) -> str:
+    return str(cmarkgfm.markdown_to_html_with_extensions(text, _OPTIONS, _EXTENSIONS))
 
 
-def _math_of(md: MarkdownIt):  # type: ignore[no-untyped-def]
-    def _math(content: str, options: dict[str, object]) -> str:
-        """MathML for ``content`` (kept aside as a placeholder until after sanitising)."""
-        display = bool(options.get("display_mode"))
-        try:
-            mathml = latex_to_mathml(content, display="block" if display else "inline")
-        except Exception:  # latex2mathml raises many kinds on input it cannot read
-            mathml = f'<code class="math-error">{html.escape(content)}</code>'
-        maths: list[str] = md.options["maths"]
-        maths.append(mathml)
+def _take_math(text: str) -> tuple[str, list[tuple[str, bool]]]:
+    """``text`` with its math replaced by numbered placeholders, and the math taken
+    out: (TeX, whether displayed). Code blocks and code spans are left as they are."""
+    maths: list[tuple[str, bool]] = []
+
+    def placeholder(found: re.Match[str]) -> str:
+        display = found.group("display")
+        maths.append((display, True) if display is not None else (found.group("inline"), False))
         return f"\ue000{len(maths) - 1}\ue001"
 
-    return _math
+    def prose(part: str) -> str:
+        pieces, end = [], 0
+        for span in _CODE_SPAN.finditer(part):
+            pieces += [_MATH.sub(placeholder, part[end : span.start()]), span.group()]
+            end = span.end()
+        return "".join([*pieces, _MATH.sub(placeholder, part[end:])])
+
+    return "".join(prose(p) if i % 2 == 0 else p for i, p in enumerate(_fenced(text))), maths
 
 
-def _highlight(code: str, lang: str, attrs: str) -> str:
-    """Code in a known language as Pygments' spans; anything else escaped as it is."""
-    if not lang:
-        return ""  # markdown-it escapes it itself
+def _fenced(text: str) -> list[str]:
+    """``text`` cut into prose and fenced code blocks, alternating (prose first)."""
+    parts: list[str] = []
+    current: list[str] = []
+    fence = ""
+    for line in text.splitlines(keepends=True):
+        mark = _FENCE.match(line)
+        if not fence and mark:
+            parts.append("".join(current))
+            current, fence = [], mark.group(1)
+        current.append(line)
+        if fence and mark and len(current) > 1 and _closes(mark.group(1), fence, line):
+            parts.append("".join(current))
+            current, fence = [], ""
+    parts.append("".join(current))
+    return parts if len(parts) % 2 else [*parts, ""]
+
+
+def _closes(mark: str, fence: str, line: str) -> bool:
+    """Whether ``line``, opening with ``mark``, closes a block opened by ``fence``."""
+    return mark[0] == fence[0] and len(mark) >= len(fence) and not line.strip(" `~\n")
+
+
+def _mathml(math: tuple[str, bool], block: bool = False) -> str:
+    """MathML for TeX: a block of its own, or within a line (displayed or not)."""
+    tex, display = math
     try:
-        lexer = get_lexer_by_name(lang.split()[0], stripnl=False)
+        mathml = latex_to_mathml(tex, display="block" if display else "inline")
+    except Exception:  # latex2mathml raises many kinds on input it cannot read
+        mathml = f'<code class="math-error">{html.escape(tex)}</code>'
+    if block:
+        return f'<div class="math block">{mathml}</div>'
+    return f'<span class="math {"display" if display else "inline"}">{mathml}</span>'
+
+
+def _highlighted(block: re.Match[str]) -> str:
+    """A code block in a language Pygments knows, as its spans; others as they are."""
+    try:
+        lexer = get_lexer_by_name(block.group(1), stripnl=False)
     except ClassNotFound:
-        return ""
-    return str(highlight(code, lexer, _FORMATTER))
+        return block.group()
+    code = highlight(html.unescape(block.group(2)), lexer, _FORMATTER)
+    return f'<pre><code class="language-{block.group(1)}">{code}</code></pre>'
 
 
 def plain_text(body: str) -> str:
-    """The words of a Markdown body without markup, code or math (for excerpts, feeds)."""
-    tokens = _parser().parse(_MARK.sub("", body))
-    blocks = []
-    for token in tokens:
-        if token.type == "inline" and token.children:
-            parts = [
-                c.content if c.type in ("text", "code_inline") else " "
-                for c in token.children
-                if c.type in ("text", "code_inline", "softbreak", "hardbreak")
-            ]
-            blocks.append("".join(parts))
-    return re.sub(r"\s+", " ", " ".join(blocks)).strip()
+    """The words of a Markdown body without markup, code blocks, math or footnotes (for
+    excerpts, feeds)."""
+    text, _ = _take_math(_MARK.sub("", body))
+    words = html.unescape(_TAG.sub("", _NOT_TEXT.sub(" ", _markdown(text))))  # blocks end in \n
+    return re.sub(r"\s+", " ", words).strip()
 
 
 def excerpt(body: str, language: str | None = None) -> tuple[str, bool]:

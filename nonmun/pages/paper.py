@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -14,7 +16,7 @@ from nonmun.catalog.lookup import paper_links, paper_mentions
 from nonmun.db.schema import MIN_CONFIDENCE, Digest, DigestReview, Mention, Paper, Review
 from nonmun.pages.addresses import Addresses
 from nonmun.pages.items import Named, PaperItem, ReviewItem, paper_item, review_item
-from nonmun.search.related import co_mentioned, related_papers
+from nonmun.search.related import RelatedIndex, co_mentioned, related_papers
 
 NEIGHBOURS = 12  # papers named alongside it, and related papers, at most
 
@@ -48,16 +50,35 @@ class PaperPage:
     feed: str
 
 
+class Surroundings:
+    """What a site build reads once for all its paper pages: every paper as a line,
+    the digests of every review, and (when a page first needs it) the related-papers
+    index over all the papers that reviews name."""
+
+    def __init__(
+        self, session: Session, papers: Mapping[int, PaperItem], digests: Mapping[int, list[Digest]]
+    ) -> None:
+        self.session = session
+        self.papers = papers
+        self.digests = digests  # by review id
+
+    @cached_property
+    def index(self) -> RelatedIndex:
+        return RelatedIndex(self.session)
+
+
 def paper_page(
     session: Session,
     paper: Paper,
     where: Addresses,
     items: Mapping[int, ReviewItem] | None = None,
     linked: Sequence[tuple[str, int]] | None = None,
+    around: Surroundings | None = None,
 ) -> PaperPage:
     """The page of ``paper`` (which has an address in ``where``). A site build, which
-    has them already, gives the reviews as lists show them (``items``) and which of
-    them link to this paper in which role (``linked``)."""
+    has them already, gives the reviews as lists show them (``items``), which of them
+    link to this paper in which role (``linked``) and the ``Surroundings`` of all its
+    papers; alone, the page asks the database (and the search index) for them."""
     address = where.papers[paper.id]
     if linked is None or items is None:
         mentions = [m for m in paper_mentions(session, paper) if not _suggestion(m)]
@@ -76,20 +97,29 @@ def paper_page(
         links=[Named(link.get("rel") or "link", link["url"]) for link in paper_links(paper)],
         provisional=paper.provisional,
         reviews=[RoleReview(role, items[rid]) for role, rid in found],
-        digests=_digests(session, [rid for _, rid in found], where),
-        co_mentioned=_co_mentioned(session, paper, where),
-        related=_related(session, paper, where) if reviewed else [],
+        digests=_digests(session, [rid for _, rid in found], where, around),
+        co_mentioned=_co_mentioned(session, paper, where, around),
+        related=_related(session, paper, where, around) if reviewed else [],
         feed=f"{address}feed.xml",
     )
 
 
-def _related(session: Session, paper: Paper, where: Addresses) -> list[Neighbour]:
+def _related(
+    session: Session, paper: Paper, where: Addresses, around: Surroundings | None
+) -> list[Neighbour]:
     """Related papers (the search layer's), for a paper some review reviews: one only
-    named in passing shows the papers named alongside it, which costs no search."""
-    return [
-        Neighbour(paper_item(session.get_one(Paper, r.id), where), r.reasons)
-        for r in related_papers(session, paper, limit=NEIGHBOURS)
-    ]
+    named in passing shows the papers named alongside it, which costs no search. A
+    site build finds them among the papers its reviews name, all at once."""
+    if around is None:
+        found = related_papers(session, paper, limit=NEIGHBOURS)
+    else:
+        found = around.index.related(paper.id, limit=NEIGHBOURS)
+    return [Neighbour(_item(session, r.id, where, around), r.reasons) for r in found]
+
+
+def _item(session: Session, pid: int, where: Addresses, around: Surroundings | None) -> PaperItem:
+    known = around.papers.get(pid) if around else None
+    return known or paper_item(session.get_one(Paper, pid), where)
 
 
 def _date_key(item: ReviewItem) -> tuple[bool, int]:
@@ -110,22 +140,29 @@ def _with_papers(session: Session, ids: list[int]) -> dict[int, Review]:
     return {r.id: r for r in session.scalars(query)}
 
 
-def _digests(session: Session, review_ids: list[int], where: Addresses) -> list[Named]:
-    query = (
-        select(Digest)
-        .join(DigestReview, DigestReview.digest_id == Digest.id)
-        .where(DigestReview.review_id.in_(review_ids))
-        .distinct()
-        .order_by(Digest.period_start.desc())
-    )
-    return [Named(d.title, where.digests.get(d.id)) for d in session.scalars(query)]
+def _digests(
+    session: Session, review_ids: list[int], where: Addresses, around: Surroundings | None
+) -> list[Named]:
+    if around is None:
+        query = (
+            select(Digest)
+            .join(DigestReview, DigestReview.digest_id == Digest.id)
+            .where(DigestReview.review_id.in_(review_ids))
+            .distinct()
+        )
+        digests = list(session.scalars(query))
+    else:
+        digests = list({d.id: d for r in review_ids for d in around.digests.get(r, [])}.values())
+    digests.sort(key=lambda d: d.period_start or date.min, reverse=True)
+    return [Named(d.title, where.digests.get(d.id)) for d in digests]
 
 
-def _co_mentioned(session: Session, paper: Paper, where: Addresses) -> list[Neighbour]:
-    counts = co_mentioned(session, paper.id)
+def _co_mentioned(
+    session: Session, paper: Paper, where: Addresses, around: Surroundings | None
+) -> list[Neighbour]:
+    counts = around.index.co_mentioned(paper.id) if around else co_mentioned(session, paper.id)
     counts.pop(paper.id, None)
-    found = []
-    for pid, n in counts.most_common(NEIGHBOURS):
-        other = session.get_one(Paper, pid)
-        found.append(Neighbour(paper_item(other, where), [f"{n} review(s)"]))
-    return found
+    return [
+        Neighbour(_item(session, pid, where, around), [f"{n} review(s)"])
+        for pid, n in counts.most_common(NEIGHBOURS)
+    ]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from nonmun.config import Settings
 from nonmun.errors import InputError
@@ -56,6 +57,22 @@ class Renderer:
         self.env.globals["w"] = lambda key: word(key, site.language)
         self.env.filters["long_date"] = lambda day: long_date(day, site.language)
         self.env.filters["role"] = lambda role: word(role, site.language)
+        self.env.globals["card"] = self._card
+        self._cards: dict[tuple[int, str, str | None, str | None], tuple[Any, Markup]] = {}
+
+    def _card(
+        self, review: Any, root: str, role: str | None = None, skip: str | None = None
+    ) -> Markup:
+        """A review as a card (the ``review_card`` macro of ``_items.html``), rendered once
+        for each place it takes: a review shows on a dozen lists, paper and tag pages.
+        Page items are frozen, so the same item at the same depth is the same card; the
+        cache holds the item itself, so its ``id`` is not reused while it is cached."""
+        key = (id(review), root, role, skip)
+        cached = self._cards.get(key)
+        if cached is None or cached[0] is not review:
+            macro = self.env.get_template("_items.html").module.review_card  # type: ignore[attr-defined]
+            cached = self._cards[key] = (review, Markup(macro(review, root, role, skip)))
+        return cached[1]
 
     def render(self, template: str, path: str, *, absolute: bool = False, **context: Any) -> str:
         """The page at ``path`` (``papers/2010.01412/``) from ``template``; with

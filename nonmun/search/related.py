@@ -10,14 +10,27 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nonmun.db.schema import MIN_CONFIDENCE, Mention, Paper, search_table
-from nonmun.search.query import COMMON_SHARE, Candidate, SearchFilter, candidates, term_docs
+from nonmun.search.bm25 import Collection as TextCollection
+from nonmun.search.bm25 import Vocabulary
+from nonmun.search.query import (
+    CANDIDATES,
+    COMMON_SHARE,
+    Candidate,
+    SearchFilter,
+    candidates,
+    term_docs,
+)
 from nonmun.text.glossary import Clause
 from nonmun.text.terms import terms
 
@@ -27,6 +40,7 @@ AUTHOR_WEIGHT = 0.6
 REVIEW_WEIGHT = 0.8
 TEXT_TERMS = 12
 MAX_AUTHORS = 8
+Doc = tuple[int, str, str]  # key, title terms, body terms
 
 
 @dataclass
@@ -48,38 +62,60 @@ def related_papers(
     session: Session, paper: Paper, limit: int = 10, among: frozenset[int] | None = None
 ) -> list[Related]:
     """The papers most related to ``paper``, best first (only ``among``, if given)."""
-    score: dict[int, float] = defaultdict(float)
-    why: dict[int, list[str]] = defaultdict(list)
-    for pid, count in co_mentioned(session, paper.id).items():
-        score[pid] += CO_MENTION_WEIGHT * min(count, 3)
-        why[pid].append(f"mentioned with it in {count} review(s)")
     similar = _similar_text(session, paper, among)
-    shared = _shared_words(session, paper, list(similar))
-    for pid, similarity in similar.items():
-        score[pid] += TEXT_WEIGHT * similarity
-        words = shared.get(pid, [])
-        why[pid].append(
-            f"similar title and abstract: {len(words)} of its telling words "
-            f"({', '.join(words[:4])}{'…' if len(words) > 4 else ''})"
-        )
-    alike = _similar_reviews(session, paper, among)
-    top = max(alike.values(), default=0.0) or 1.0
-    for pid, similarity in alike.items():
-        score[pid] += REVIEW_WEIGHT * similarity / top
-        why[pid].append(f"its reviews read alike (BM25 {similarity:.1f})")
-    for pid, names in _shared_authors(session, paper).items():
-        score[pid] += AUTHOR_WEIGHT * len(names)
-        why[pid].append("shares author " + ", ".join(names))
-    score.pop(paper.id, None)
-    if among is not None:
-        score = defaultdict(float, {p: s for p, s in score.items() if p in among})
-    best = sorted(score, key=lambda pid: -score[pid])[:limit]
-    papers = {p.id: p for p in session.scalars(select(Paper).where(Paper.id.in_(best)))}
+    evidence = Evidence(
+        co_mentioned=co_mentioned(session, paper.id),
+        similar=similar,
+        shared_words=_shared_words(session, paper, list(similar)),
+        alike=_similar_reviews(session, paper, among),
+        authors=_shared_authors(session, paper),
+    )
+    ranked = evidence.ranked(paper.id, limit, among)
+    papers = {p.id: p for p in session.scalars(select(Paper).where(Paper.id.in_(ranked)))}
     return [
-        Related(pid, papers[pid].title, papers[pid].arxiv_id, papers[pid].year,
-                round(score[pid], 3), why[pid])
-        for pid in best
-    ]  # fmt: skip
+        Related(pid, papers[pid].title, papers[pid].arxiv_id, papers[pid].year, score, why)
+        for pid, (score, why) in ranked.items()
+    ]
+
+
+@dataclass
+class Evidence:
+    """What relates other papers to one paper, by kind, and how it adds up."""
+
+    co_mentioned: Counter[int]  # reviews that name both
+    similar: dict[int, float]  # title and abstract alike, scaled to the best
+    shared_words: dict[int, list[str]]  # the telling words each similar one holds
+    alike: dict[int, float]  # the BM25 of their best review like its reviews
+    authors: dict[int, list[str]]  # the author names they share
+
+    def ranked(
+        self, pid: int, limit: int, among: Collection[int] | None = None
+    ) -> dict[int, tuple[float, list[str]]]:
+        """The ``limit`` best other papers (of ``among``), each with its score and
+        reasons, best first."""
+        score: dict[int, float] = defaultdict(float)
+        why: dict[int, list[str]] = defaultdict(list)
+        for other, count in self.co_mentioned.items():
+            score[other] += CO_MENTION_WEIGHT * min(count, 3)
+            why[other].append(f"mentioned with it in {count} review(s)")
+        for other, similarity in self.similar.items():
+            score[other] += TEXT_WEIGHT * similarity
+            words = self.shared_words.get(other, [])
+            why[other].append(
+                f"similar title and abstract: {len(words)} of its telling words "
+                f"({', '.join(words[:4])}{'…' if len(words) > 4 else ''})"
+            )
+        top = max(self.alike.values(), default=0.0) or 1.0
+        for other, similarity in self.alike.items():
+            score[other] += REVIEW_WEIGHT * similarity / top
+            why[other].append(f"its reviews read alike (BM25 {similarity:.1f})")
+        for other, names in self.authors.items():
+            score[other] += AUTHOR_WEIGHT * len(names)
+            why[other].append("shares author " + ", ".join(names))
+        score.pop(pid, None)
+        kept = [p for p in score if among is None or p in among]
+        best = sorted(kept, key=lambda p: -score[p])[:limit]
+        return {p: (round(score[p], 3), why[p]) for p in best}
 
 
 def co_mentioned(session: Session, pid: int) -> Counter[int]:
@@ -193,3 +229,106 @@ def _shared_authors(session: Session, paper: Paper) -> dict[int, list[str]]:
             if name in other.authors:
                 shared[other.id].append(name)
     return shared
+
+
+class RelatedIndex:
+    """Related papers for many papers at once (a site build), among the papers that
+    reviews name: the evidence and weights of ``related_papers``, with the mentions,
+    authors and texts read once and the texts alike scored in memory
+    (``search.bm25``), where a full-text query per paper would cost tens of
+    milliseconds each on a big hub."""
+
+    def __init__(self, session: Session) -> None:
+        named = select(Mention.review_id, Mention.paper_id, Mention.role).where(
+            Mention.confidence >= MIN_CONFIDENCE
+        )
+        self._named_in: dict[int, set[int]] = defaultdict(set)  # review → papers it names
+        self._naming: dict[int, set[int]] = defaultdict(set)  # paper → reviews naming it
+        self._reviewed_in: dict[int, list[int]] = defaultdict(list)  # review → papers it reviews
+        self._reviewing: dict[int, list[int]] = defaultdict(list)  # paper → reviews reviewing it
+        for rid, pid, role in session.execute(named):
+            self._named_in[rid].add(pid)
+            self._naming[pid].add(rid)
+            if role == "reviewed":
+                self._reviewed_in[rid].append(pid)
+                self._reviewing[pid].append(rid)
+        pool = named.with_only_columns(Mention.paper_id)
+        self._facts = {
+            pid: (title, arxiv, year, authors or [])
+            for pid, title, arxiv, year, authors in session.execute(
+                select(Paper.id, Paper.title, Paper.arxiv_id, Paper.year, Paper.authors).where(
+                    Paper.id.in_(pool)
+                )
+            )
+        }
+        self._by_author: dict[str, list[int]] = defaultdict(list)
+        for pid, (*_, authors) in self._facts.items():
+            for name in dict.fromkeys(authors):
+                self._by_author[name].append(pid)
+        self._session, self._pool = session, pool
+
+    @cached_property
+    def _texts(self) -> tuple[TextCollection, TextCollection, NDArray[np.bool_]]:
+        """The papers' and the reviews' texts, indexed (read when first asked for), and
+        which of their terms may tell a text apart by their shape."""
+        doc = search_table.c
+        query = select(doc.kind, doc.ref_id, doc.title, doc.body).where(
+            (doc.kind == "review") | ((doc.kind == "paper") & doc.ref_id.in_(self._pool))
+        )
+        papers: list[Doc] = []
+        reviews: list[Doc] = []
+        for kind, ref, title, body in self._session.execute(query.order_by(doc.id)):
+            (papers if kind == "paper" else reviews).append((ref, title, body))
+        vocabulary = Vocabulary()
+        found = TextCollection(vocabulary, papers), TextCollection(vocabulary, reviews)
+        return *found, vocabulary.telling_shape()
+
+    def co_mentioned(self, pid: int) -> Counter[int]:
+        """As ``co_mentioned``: the papers named in the reviews of ``pid`` (itself too),
+        with how many of them name each."""
+        return Counter(p for rid in self._naming.get(pid, ()) for p in self._named_in[rid])
+
+    def related(self, pid: int, limit: int = 10) -> list[Related]:
+        """The papers most related to paper ``pid``, best first."""
+        if pid not in self._facts:
+            return []
+        similar, shared = self._similar_text(pid)
+        evidence = Evidence(
+            self.co_mentioned(pid), similar, shared, self._similar_reviews(pid), self._authors(pid)
+        )
+        found = []
+        for other, (score, why) in evidence.ranked(pid, limit).items():
+            title, arxiv, year, _ = self._facts[other]
+            found.append(Related(other, title, arxiv, year, score, why))
+        return found
+
+    def _similar_text(self, pid: int) -> tuple[dict[int, float], dict[int, list[str]]]:
+        """Papers alike in title and abstract, scaled to the best, and the telling words
+        of ``pid`` that each holds."""
+        texts, _, shape = self._texts
+        query = texts.telling(*texts.terms_of([pid]), shape)
+        found = [hit for hit in texts.search(query, CANDIDATES) if hit[0] != pid][:50]
+        best = found[0][1] if found else 1.0
+        words = [texts.vocabulary.terms[t] for t in query]
+        shared = {k: [w for i, w in enumerate(words) if held >> i & 1] for k, _, held in found}
+        return {k: s / best for k, s, _ in found}, shared
+
+    def _similar_reviews(self, pid: int) -> dict[int, float]:
+        """Papers reviewed by reviews like the reviews of ``pid``, with the BM25 of their
+        best such review."""
+        _, texts, shape = self._texts
+        query = texts.telling(*texts.terms_of(self._reviewing.get(pid, [])), shape)
+        found: dict[int, float] = {}
+        for rid, score, _ in texts.search(query, CANDIDATES):
+            for other in self._reviewed_in.get(rid, ()):
+                if other != pid:
+                    found[other] = max(found.get(other, 0.0), score)
+        return found
+
+    def _authors(self, pid: int) -> dict[int, list[str]]:
+        shared: dict[int, list[str]] = defaultdict(list)
+        for name in self._facts[pid][3][:MAX_AUTHORS]:
+            for other in self._by_author.get(name, ()):
+                if other != pid:
+                    shared[other].append(name)
+        return shared

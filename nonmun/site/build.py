@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from nonmun import files
 from nonmun.config import Settings
-from nonmun.db.schema import MIN_CONFIDENCE, Paper, Review
+from nonmun.db.schema import MIN_CONFIDENCE, Digest, Paper, Review
 from nonmun.pages.addresses import (
     Addresses,
     category_address,
@@ -43,7 +43,7 @@ from nonmun.pages.digest import digest_page, load_digests
 from nonmun.pages.items import PaperItem, ReviewItem, paper_item, review_item
 from nonmun.pages.lists import Entry, IndexPage, paginate
 from nonmun.pages.markdown import code_css, excerpt
-from nonmun.pages.paper import paper_page
+from nonmun.pages.paper import Surroundings, paper_page
 from nonmun.pages.render import PACKAGE_STATIC, PACKAGE_TEMPLATES, Renderer, Site
 from nonmun.pages.review import load_reviews, review_page
 from nonmun.pages.words import long_month, word
@@ -332,25 +332,43 @@ def _paper_pages(
             if m.confidence >= MIN_CONFIDENCE:
                 reviews_of[m.paper_id].append((m.role, pair))
     items = {review.id: item for review, item in pairs}
-    ids = sorted(where.papers)
+    papers = _site_papers(session, sorted(where.papers))
+    shown = {paper.id: paper_item(paper, where) for paper in papers}
+    around = Surroundings(session, shown, _digests_of_reviews(session))
     found = []
+    for paper in papers:
+        address = where.papers[paper.id]
+        linked = reviews_of.get(paper.id, [])
+        inputs = (paper.updated_at, paper.title, sorted(a.alias for a in paper.aliases),
+                  sorted((role, keys[r.id]) for role, (r, _) in linked))  # fmt: skip
+        roles = [(role, r.id) for role, (r, _) in linked]
+        make = partial(paper_page, session, paper, where, items, roles, around)
+        write.page(address, "paper.html", inputs, make)
+        if write.fresh(address, inputs, FEEDS):
+            write_feeds(write.out, site, address, paper.title, [pair for _, pair in linked])
+        found.append((shown[paper.id], len(Counter(r.id for _, (r, _) in linked))))
+    return found
+
+
+def _site_papers(session: Session, ids: list[int]) -> list[Paper]:
+    """The papers with a page, with their aliases and identifiers, read 500 at a time."""
+    papers: list[Paper] = []
     for start in range(0, len(ids), 500):
         query = (
             select(Paper)
             .where(Paper.id.in_(ids[start : start + 500]))
             .options(selectinload(Paper.aliases), selectinload(Paper.identifiers))
         )
-        for paper in session.scalars(query):
-            address = where.papers[paper.id]
-            linked = reviews_of.get(paper.id, [])
-            inputs = (paper.updated_at, paper.title, sorted(a.alias for a in paper.aliases),
-                      sorted((role, keys[r.id]) for role, (r, _) in linked))  # fmt: skip
-            roles = [(role, r.id) for role, (r, _) in linked]
-            make = partial(paper_page, session, paper, where, items, roles)
-            write.page(address, "paper.html", inputs, make)
-            if write.fresh(address, inputs, FEEDS):
-                write_feeds(write.out, site, address, paper.title, [pair for _, pair in linked])
-            found.append((paper_item(paper, where), len(Counter(r.id for _, (r, _) in linked))))
+        papers += session.scalars(query)
+    return papers
+
+
+def _digests_of_reviews(session: Session) -> dict[int, list[Digest]]:
+    """The published digests that each review appears in."""
+    found: dict[int, list[Digest]] = defaultdict(list)
+    for digest in load_digests(session):
+        for review in digest.reviews:
+            found[review.id].append(digest)
     return found
 
 
