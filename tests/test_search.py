@@ -224,7 +224,9 @@ def test_related_for_a_whole_site_at_once(demo: Hub) -> None:
 def test_more_like_this_in_memory() -> None:
     from nonmun.search.bm25 import Collection, Vocabulary
 
-    docs = [(i, f"t{i}", "common " * 3 + ("rare shared" if i < 3 else f"own{i}")) for i in range(60)]
+    docs = [
+        (i, f"t{i}", "common " * 3 + ("rare shared" if i < 3 else f"own{i}")) for i in range(60)
+    ]
     texts = Collection(Vocabulary(), docs)
     query = texts.telling(*texts.terms_of([0]), Vocabulary.telling_shape(texts.vocabulary))
     assert [texts.vocabulary.terms[t] for t in query] == ["rare", "shared"]  # not "common"
