@@ -14,7 +14,7 @@ from helpers import run_cli
 from nonmun.catalog.importer import import_snapshot
 from nonmun.config import Settings
 from nonmun.db.engine import Hub
-from nonmun.db.schema import Mention, Paper, SearchDoc, Source
+from nonmun.db.schema import Mention, Paper, SearchDoc, SearchTerm, Source
 from nonmun.errors import InputError, NotFoundError
 from nonmun.ingest.importer import import_paths
 from nonmun.search.index import reindex
@@ -221,8 +221,11 @@ def test_related_for_a_whole_site_at_once(demo: Hub) -> None:
     assert any(r.startswith("its reviews read alike") for r in reasons)
 
 
-def test_more_like_this_in_memory() -> None:
+def test_more_like_this_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nonmun.search import bm25
     from nonmun.search.bm25 import Collection, Vocabulary
+
+    monkeypatch.setattr(bm25, "FEW_DOCS", 10)  # as big collections are: common words left out
 
     docs = [
         (i, f"t{i}", "common " * 3 + ("rare shared" if i < 3 else f"own{i}")) for i in range(60)
@@ -426,3 +429,22 @@ def test_an_older_index_is_upgraded_to_the_kept_stems(demo: Hub, settings: Setti
         assert titles(upgraded, "transformer", limit=50) == expected
     finally:
         upgraded.close()
+
+
+def test_a_hub_of_imported_reviews_counts_its_common_terms(hub: Hub) -> None:
+    """Related papers and broad queries leave out the words most documents hold; a hub
+    that never loaded a catalog counts them when its reviews come in."""
+    from nonmun.demo import sample_pages
+    from nonmun.ingest.store import store_page
+    from nonmun.search.index import COUNTED
+    from nonmun.search.query import term_docs
+
+    with hub.session() as session:
+        for page in sample_pages():
+            store_page(session, page)
+    with hub.session() as session:
+        rows = dict(session.execute(select(SearchTerm.term, SearchTerm.docs)).all())
+        total = session.scalar(select(func.max(SearchDoc.id)))
+        common = max((t for t in rows if t != COUNTED), key=lambda t: rows[t])
+        assert rows[COUNTED] == total and len(rows) > 10
+        assert term_docs(session, [common])[common] == rows[common] > 1

@@ -18,11 +18,11 @@ from itertools import islice
 import numpy as np
 from numpy.typing import NDArray
 
-from nonmun.search.query import COMMON_SHARE, TITLE_WEIGHT
+from nonmun.search.index import COMMON_SHARE
+from nonmun.search.query import FEW_DOCS, TITLE_WEIGHT
 
 K1, B = 1.2, 0.75
 CHUNK = 2000  # documents split at a time (their words are let go after)
-FEW = 10  # documents a telling term may be in, however small the collection
 TELLING = 12  # the terms of a query made from a document ("more like this")
 
 
@@ -110,10 +110,11 @@ class Collection:
                 shape: NDArray[np.bool_]) -> NDArray[np.int64]:  # fmt: skip
         """The ``TELLING`` terms that best tell a text apart (tf-idf, like Lucene's
         more-like-this): frequent in it, rare here; not in more than ``COMMON_SHARE`` of
-        the documents (or ``FEW`` of a small collection), and in at least one other."""
+        the documents of a big collection (as ``related._telling``), and in one other
+        at least."""
         n = len(self.keys)
         df = self.df[terms]
-        keep = shape[terms] & (df <= max(COMMON_SHARE * n, FEW)) & (df >= 2)
+        keep = shape[terms] & (df <= (COMMON_SHARE * n if n > FEW_DOCS else n)) & (df >= 2)
         terms, tf, df = terms[keep], tf[keep], df[keep]
         weight = tf * np.log((n + 1) / (df + 1))
         return terms[np.lexsort((terms, -weight))][:TELLING]

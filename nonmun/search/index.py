@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, delete, func, literal_column, select, text
+from sqlalchemy import Connection, Select, delete, func, insert, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from nonmun.catalog.landmarks import landmarks
@@ -96,6 +96,7 @@ def index_reviews(session: Session, reviews: Iterable[Review]) -> None:
         for r in reviews
     ]
     _replace(session.connection(), "review", [r.id for r in reviews], docs)
+    _recount_if_grown(session.connection())
 
 
 def _review_text(review: Review) -> str:
@@ -199,20 +200,38 @@ def _optimize(conn: Connection) -> None:
         conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
 
 
-COMMON_FLOOR = 1000  # terms in more documents than this are counted in search_term
+COMMON_FLOOR = 1000  # terms in more documents than this are counted in search_term…
+COMMON_SHARE = 0.05  # …or in more than half of this share of a small hub's documents
+COUNTED = ""  # search_term's row that holds how many documents there were at the count
+REGROWTH = 1.1  # reviews recount when the documents grew by a tenth since
 
 
 @events.catalog_loaded.connect
 def count_common_terms(conn: Connection) -> None:
-    """Recount the common terms (SQLite): one pass over FTS5's statistics, about a
-    second for 800k documents. Between recounts the counts are a hint that may lag."""
-    if conn.dialect.name != "sqlite":
-        return
+    """Recount the common terms: one pass over the index's statistics (SQLite: FTS5's
+    vocabulary, about a second for 800k documents; PostgreSQL: ``ts_stat``). Between
+    recounts the counts are a hint that may lag by ``REGROWTH``."""
+    total = conn.scalar(select(func.max(search_table.c.id))) or 0
+    floor = min(COMMON_FLOOR, int(COMMON_SHARE * total / 2))
     conn.execute(delete(search_term_table))
-    conn.exec_driver_sql(
-        "INSERT INTO search_term SELECT term, doc FROM search_vocab WHERE doc > :floor",
-        {"floor": COMMON_FLOOR},
+    if conn.dialect.name == "sqlite":
+        counted = "SELECT term, doc FROM search_vocab WHERE doc > :floor"
+    else:
+        vectors = f"SELECT {TSVECTOR} FROM search_doc"
+        counted = f"SELECT word, ndoc FROM ts_stat($${vectors}$$) WHERE ndoc > :floor"
+    conn.execute(text(f"INSERT INTO search_term {counted}"), {"floor": floor})
+    conn.execute(insert(search_term_table).values(term=COUNTED, docs=total))
+
+
+def _recount_if_grown(conn: Connection) -> None:
+    """Count the common terms again when the index grew by ``REGROWTH`` since the last
+    count (a hub filled by imported reviews has no catalog load to count them)."""
+    counted = conn.scalar(
+        select(search_term_table.c.docs).where(search_term_table.c.term == COUNTED)
     )
+    total = conn.scalar(select(func.max(search_table.c.id))) or 0
+    if total and (counted is None or total >= REGROWTH * max(counted, 1)):
+        count_common_terms(conn)
 
 
 @lru_cache(maxsize=1)

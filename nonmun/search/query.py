@@ -59,7 +59,7 @@ from nonmun.db.schema import (
     search_term_table,
 )
 from nonmun.errors import InputError, NotFoundError
-from nonmun.search.index import TSVECTOR, nickname_arxiv_ids
+from nonmun.search.index import COMMON_SHARE, TSVECTOR, nickname_arxiv_ids
 from nonmun.sources import source_named
 from nonmun.text.glossary import Clause, Glossary
 from nonmun.text.normalize import fold
@@ -71,7 +71,7 @@ CANDIDATES = 100
 REVIEWED = 0.15  # a paper with a review ranks above one without; more reviews, more so
 THROUGH_REVIEW = 0.9  # a paper found through its review, relative to the review
 SCORED = 2000  # on SQLite, the newest matches that are scored (BM25 costs ~1 µs a match)
-COMMON_SHARE = 0.05  # a term in more of the documents than this narrows little…
+# a term in more than COMMON_SHARE of the documents narrows little…
 RARE_SHARE = 0.01  # …and the fallback searches terms at most this frequent,
 FEW_DOCS = 5000  # but in a small hub every term is cheap: neither rule applies below this
 TITLE_WEIGHT = 8.0

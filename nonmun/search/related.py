@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 from nonmun.db.schema import MIN_CONFIDENCE, Mention, Paper, search_table
 from nonmun.search.bm25 import Collection as TextCollection
 from nonmun.search.bm25 import Vocabulary
+from nonmun.search.index import COMMON_SHARE
 from nonmun.search.query import (
     CANDIDATES,
-    COMMON_SHARE,
+    FEW_DOCS,
     Candidate,
     SearchFilter,
     candidates,
@@ -202,7 +203,8 @@ def _alike(session: Session, words: list[str], where: SearchFilter) -> list[Cand
 def _telling(session: Session, words: list[str]) -> list[str]:
     """The ``TEXT_TERMS`` words that best tell a text apart (tf-idf, like Lucene's
     more-like-this): frequent in it, rare in the hub; words in more than
-    ``COMMON_SHARE`` of the documents are left out, so the index has few matches to score."""
+    ``COMMON_SHARE`` of the documents of a big hub are left out, so the index has few
+    matches to score (a small hub has few to score anyway)."""
     counts = Counter(w for w in words if len(w) > 3 or (len(w) > 1 and not w.isascii()))
     if not counts:
         return []
@@ -211,7 +213,7 @@ def _telling(session: Session, words: list[str]) -> list[str]:
     weight = {
         w: n * math.log((total + 1) / (docs[w] + 1))
         for w, n in counts.items()
-        if docs[w] <= COMMON_SHARE * total
+        if docs[w] <= (COMMON_SHARE * total if total > FEW_DOCS else total)
     }
     return sorted(weight, key=lambda w: (-weight[w], w))[:TEXT_TERMS]
 
