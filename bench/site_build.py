@@ -1,6 +1,7 @@
 """`nonmun build` against Hugo on the same corpus of review posts, in one run.
 
     .venv/bin/python bench/site_build.py [--n 1000] [--runs 1] [--work /tmp/nonmun-bench-site]
+        [--reuse]
 
 Generates the corpus (``bench/ssg/gen_corpus.py``, a copy of the shared anchor's
 generator: N posts of 3–6 KB, Korean and English, 200 tags, 20 categories, with
@@ -59,23 +60,27 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/nonmun-bench-site"))
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the corpus and hub of an earlier run"
+    )
     args = parser.parse_args()
     if not shutil.which("hugo"):
         raise SystemExit("needs Debian's hugo: apt-get install hugo")
     work: Path = args.work / f"n{args.n}"
-    shutil.rmtree(work, ignore_errors=True)
-    corpus = work / "corpus"
-    subprocess.run(
-        [sys.executable, str(HERE / "ssg" / "gen_corpus.py"), "--n", str(args.n), "--out",
-         str(corpus), "--only", "hugo"], check=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+    corpus, hub, site = work / "corpus", work / "hub", work / "site"
     hugo_site = corpus / "hugo"
+    at_hub = [*NONMUN, "--hub", str(hub)]
+    reused = args.reuse and (hub / "nonmun.db").is_file() and hugo_site.is_dir()
+    if not reused:
+        shutil.rmtree(work, ignore_errors=True)
+        subprocess.run(
+            [sys.executable, str(HERE / "ssg" / "gen_corpus.py"), "--n", str(args.n), "--out",
+             str(corpus), "--only", "hugo"], check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+    run([*at_hub, "init"])  # (an upgrade of a reused hub)
+    imported = (0.0, 0.0, 0.0) if reused else run([*at_hub, "import", str(hugo_site / "content")])
     posts = sorted((hugo_site / "content" / "posts").glob("*.md"))
     edited = posts[len(posts) // 2]
-    hub, site = work / "hub", work / "site"
-    at_hub = [*NONMUN, "--hub", str(hub)]
-    run([*at_hub, "init"])
-    imported = run([*at_hub, "import", str(hugo_site / "content")])
 
     def clean_site() -> None:
         shutil.rmtree(site, ignore_errors=True)
@@ -101,8 +106,9 @@ def main() -> None:
     pages = sum(1 for _ in site.rglob("index.html"))
     hugo_pages = sum(1 for _ in (hugo_site / "public").rglob("index.html"))
     anchor = next(iter(rows.values()))[0]
-    print(f"corpus: {args.n} posts; nonmun import of content/: {imported[0]:.1f} s wall, "
-          f"{imported[2]:.0f} MiB peak; pages: nonmun {pages}, hugo {hugo_pages}")  # fmt: skip
+    import_figures = "reused" if reused else f"{imported[0]:.1f} s wall, {imported[2]:.0f} MiB peak"
+    print(f"corpus: {args.n} posts; nonmun import of content/: {import_figures}; "
+          f"pages: nonmun {pages}, hugo {hugo_pages}")  # fmt: skip
     print(f"{'command':<44} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9} {'wall / hugo':>11}")
     for name, (wall, cpu, peak) in rows.items():
         print(f"{name:<44} {wall:8.2f} {cpu:8.2f} {peak:9.0f} {wall / anchor:11.1f}")
