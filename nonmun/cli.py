@@ -928,11 +928,17 @@ def build(
     ] = False,
 ) -> None:
     """Publish the hub as a static site."""
-    from nonmun.site.build import build_site
+    from nonmun.site.manifest import state_of
 
     settings = _settings(ctx)
     target = directory or settings.hub / "site"
     with _reading(ctx) as session, err.status("building…") as bar:
+        state = state_of(session, settings, target, all_papers)
+        if state.unchanged and not clean:
+            out.print(f"nothing changed since the last build of {target}")
+            return
+        from nonmun.site.build import build_site  # the page layer: only when there is work
+
         done = build_site(
             session,
             settings,
@@ -940,6 +946,7 @@ def build(
             all_papers=all_papers,
             clean=clean,
             progress=lambda m: bar.update(m),
+            state=state,
         )
     if done.unchanged:
         out.print(f"nothing changed since the last build of {target}")

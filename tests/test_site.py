@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -350,6 +350,59 @@ def test_search_in_the_browser_finds_korean_and_english(
     assert found["sharpness"][0].startswith("Sharpness-Aware Minimization")
 
 
+def edit_sam_review(hub: Hub, body: Callable[[str], str]) -> None:
+    """Store one review of SAM again with its body changed by ``body``."""
+    with hub.session() as session:
+        review = session.scalars(
+            select(Review).join(Source).where(Source.name == "duemoo's paper reviews")
+            .where(Review.title.startswith("Sharpness"))
+        ).one()  # fmt: skip
+        record = ReviewRecord(SourceRef("duemoo's paper reviews", review.source.kind),
+                              review.external_id, review.title, body(review.body))  # fmt: skip
+        store_reviews(session, [record])
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)")
+def test_search_after_an_edit_asks_the_delta(
+    demo: Hub, settings: Settings, served: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An incremental build indexes only the pages changed since the base: the search
+    page finds a word just written, forgets a word just removed, and shows no page twice."""
+    from playwright.sync_api import sync_playwright
+
+    from nonmun.site import search
+
+    monkeypatch.setattr(search, "MAX_DELTA", 0.5)
+    root, url = served
+    build(demo, settings, root)
+    original = {}
+    edit_sam_review(demo, lambda body: original.setdefault("body", body) + "\n\nXylqvz.")
+    build(demo, settings, root)
+    delta = json.loads((root / "pagefind-delta" / "delta.json").read_text(encoding="utf-8"))
+    assert delta["bundle"] and "papers/2010.01412/" in delta["superseded"]
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+    def search_for(query: str) -> list[str]:
+        page.goto(f"{url}search/?q={query}")
+        page.wait_for_function(
+            "document.getElementById('search-status').textContent", timeout=15000
+        )
+        return [a.get_attribute("href") or "" for a in page.locator("#results li > a").all()]
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        page = browser.new_page()
+        written = search_for("xylqvz")
+        sharpness = search_for("sharpness")
+        edit_sam_review(demo, lambda body: original["body"])
+        build(demo, settings, root)
+        removed = search_for("xylqvz")
+        browser.close()
+    assert any("reviews/duemoo-s-paper-reviews/undated-sharpness" in href for href in written)
+    assert len(sharpness) == len(set(sharpness)) and "/papers/2010.01412/" in sharpness
+    assert removed == []
+
+
 def test_rebuilds_render_only_what_changed(demo: Hub, settings: Settings, tmp_path: Path) -> None:
     site = tmp_path / "site"
     with demo.session(write=False) as session:
@@ -358,14 +411,7 @@ def test_rebuilds_render_only_what_changed(demo: Hub, settings: Settings, tmp_pa
     assert first.rendered == first.pages and again.unchanged
     sam_page = site / "papers" / "2010.01412" / "index.html"
     stamps = {sam_page: sam_page.stat().st_mtime_ns}
-    with demo.session() as session:  # one review of SAM is edited
-        review = session.scalars(
-            select(Review).join(Source).where(Source.name == "duemoo's paper reviews")
-            .where(Review.title.startswith("Sharpness"))
-        ).one()  # fmt: skip
-        record = ReviewRecord(SourceRef("duemoo's paper reviews", review.source.kind),
-                              review.external_id, review.title, review.body + "\n\nEDITED-42")  # fmt: skip
-        store_reviews(session, [record])
+    edit_sam_review(demo, lambda body: body + "\n\nEDITED-42")  # one review of SAM
     with demo.session(write=False) as session:
         edited = build_site(session, settings, site)
         cleaned = build_site(session, settings, site, clean=True)

@@ -26,6 +26,18 @@ def test_migrations_create_exactly_the_models(hub: Hub) -> None:
     )
 
 
+def test_the_head_revision_is_alembics(hub: Hub) -> None:
+    """Opening a hub reads the revisions without Alembic; they must be Alembic's."""
+    from alembic.script import ScriptDirectory
+
+    from nonmun.db.engine import alembic_config, current_revision, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+    with hub.engine.connect() as conn:
+        assert current_revision(conn) == MigrationContext.configure(conn).get_current_revision()
+        assert current_revision(conn) == head_revision()
+
+
 def test_init_twice_is_harmless(settings: Settings) -> None:
     open_hub(settings, create=True).close()
     open_hub(settings, create=True).close()

@@ -20,10 +20,8 @@ from markupsafe import Markup
 
 from nonmun.config import Settings
 from nonmun.errors import InputError
+from nonmun.pages import PACKAGE_TEMPLATES
 from nonmun.pages.words import long_date, word
-
-PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
-PACKAGE_STATIC = Path(__file__).parent / "static"
 
 
 @dataclass(frozen=True)

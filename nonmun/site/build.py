@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, selectinload
 from nonmun import files
 from nonmun.config import Settings
 from nonmun.db.schema import MIN_CONFIDENCE, Digest, Paper, Review
+from nonmun.pages import PACKAGE_STATIC
 from nonmun.pages.addresses import (
     Addresses,
     category_address,
@@ -44,11 +45,12 @@ from nonmun.pages.items import PaperItem, ReviewItem, paper_item, review_item
 from nonmun.pages.lists import Entry, IndexPage, paginate
 from nonmun.pages.markdown import code_css, excerpt
 from nonmun.pages.paper import Surroundings, paper_page
-from nonmun.pages.render import PACKAGE_STATIC, PACKAGE_TEMPLATES, Renderer, Site
+from nonmun.pages.render import Renderer, Site
 from nonmun.pages.review import load_reviews, review_page
 from nonmun.pages.words import long_month, word
 from nonmun.site.feeds import ATOM, RSS, write_feeds, write_json, write_sitemap
-from nonmun.site.manifest import MARK, Manifest, fingerprint, key_of, salt
+from nonmun.site.manifest import MARK, Manifest, State, key_of, state_of
+from nonmun.site.search import FOLDERS as SEARCH_FOLDERS
 from nonmun.site.search import index_site
 from nonmun.text.terms import PARTICLES
 
@@ -124,26 +126,20 @@ def build_site(
     all_papers: bool = False,
     clean: bool = False,
     progress: Callable[[str], None] | None = None,
+    state: State | None = None,
 ) -> BuildSummary:
     """Build the site of the hub into ``target``, replacing only an earlier build there:
     only pages whose inputs changed are rendered again (all of them if ``clean``), and
-    nothing is written when nothing changed."""
+    nothing is written when nothing changed (``state``: as ``state_of`` found it)."""
     tell = progress or (lambda message: None)
-    previous = Manifest.read(target)
-    folders = [
-        PACKAGE_TEMPLATES,
-        PACKAGE_STATIC,
-        settings.hub / "templates",
-        settings.hub / "static",
-    ]
-    salted = salt(settings, folders, all_papers)
-    current = fingerprint(session, salted)
-    if previous and not clean and previous.fingerprint == current:
+    state = state or state_of(session, settings, target, all_papers)
+    if state.unchanged and not clean:
         return BuildSummary(unchanged=True)
+    previous, salted, current = state.previous, state.salt, state.fingerprint
     site = Site.of(settings)
     where = Addresses.load(session, all_papers=all_papers)
     manifest = Manifest(fingerprint=current)
-    stale = [f for f in previous.files if not f.startswith("pagefind/")] if previous else []
+    stale = [f for f in previous.files if not f.startswith(SEARCH_FOLDERS)] if previous else []
     with files.replacing(target, stale) as out:
         write = _Writer(out, target, Renderer(site, settings.hub), salted)
         if previous and not clean:
@@ -171,9 +167,14 @@ def build_site(
         stale[:] = sorted(set(stale) - set(write.kept))  # read by files.replacing on leaving
     if write.rendered or not previous:
         tell("indexing for search")
-        manifest.files += index_site(target, site.language)
+        shown = [*where.reviews.values(), *where.papers.values()]
+        pages = {address: write.keys[f"{address}index.html"] for address in shown}
+        base = previous.indexed if previous and not clean else None
+        manifest.indexed, indexed = index_site(target, site.language, pages, base)
+        manifest.files += indexed
     elif previous:
-        manifest.files += [f for f in previous.files if f.startswith("pagefind/")]
+        manifest.indexed = previous.indexed
+        manifest.files += [f for f in previous.files if f.startswith(SEARCH_FOLDERS)]
     manifest.files = sorted({MARK, *manifest.files})
     manifest.write(target)
     return BuildSummary(len(write.pages), len(reviews), len(papers), write.rendered)

@@ -36,6 +36,7 @@ from nonmun.db.schema import (
     Source,
 )
 from nonmun.errors import InputError
+from nonmun.pages import PACKAGE_STATIC, PACKAGE_TEMPLATES
 
 MARK = ".nonmun-site.json"
 FORMAT = 2
@@ -50,6 +51,8 @@ class Manifest:
     # the address of each review and paper page (and of each redirect) → what it shows:
     # "review kind external-id", or a paper's arXiv id, DOI or "title …" key
     addresses: dict[str, str] = field(default_factory=dict)
+    # the pages the search index's base holds (site.search), each with its key then
+    indexed: dict[str, str] | None = None
 
     @classmethod
     def read(cls, target: Path) -> Manifest | None:
@@ -67,12 +70,37 @@ class Manifest:
             ) from None
         if data.get("format") != FORMAT:
             return cls(files)  # an older build: its files are ours, its keys are not
-        return cls(files, data["fingerprint"], data["pages"], data["excerpts"], data["addresses"])
+        found = cls(files, data["fingerprint"], data["pages"], data["excerpts"], data["addresses"])
+        found.indexed = data.get("indexed")
+        return found
 
     def write(self, folder: Path) -> None:
         data = {"format": FORMAT, "fingerprint": self.fingerprint, "files": self.files}
         data |= {"pages": self.pages, "excerpts": self.excerpts, "addresses": self.addresses}
+        data["indexed"] = self.indexed
         (folder / MARK).write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class State:
+    """The earlier build in a folder, and what the hub would show now."""
+
+    previous: Manifest | None
+    salt: str
+    fingerprint: str
+
+    @property
+    def unchanged(self) -> bool:
+        return self.previous is not None and self.previous.fingerprint == self.fingerprint
+
+
+def state_of(session: Session, settings: Settings, target: Path, all_papers: bool) -> State:
+    """Whether a build into ``target`` has anything to do, cheaply: the command line
+    asks before it loads the page layer."""
+    previous = Manifest.read(target)
+    own = [settings.hub / "templates", settings.hub / "static"]
+    salted = salt(settings, [PACKAGE_TEMPLATES, PACKAGE_STATIC, *own], all_papers)
+    return State(previous, salted, fingerprint(session, salted))
 
 
 def key_of(*parts: Any) -> str:

@@ -13,6 +13,8 @@ a Korean query finds an English-titled paper.
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,13 +22,68 @@ from pathlib import Path
 
 from nonmun.errors import InputError
 
+BASE, DELTA = "pagefind", "pagefind-delta"
+FOLDERS = (f"{BASE}/", f"{DELTA}/")  # the search index's files in the site
+DELTA_FILE = "delta.json"  # in DELTA: the pages it supersedes, whether it has a bundle
+MARKED = 'data-pagefind-body data-pagefind-meta="delta:1"'  # a delta page's hits say so
+MAX_DELTA = 0.1  # of the base's pages: a bigger delta rebuilds the base
 
-def index_site(site: Path, language: str) -> list[str]:
-    """Index the site in ``site`` into a new ``pagefind/`` swapped in for the old one
-    when done; returns the files written (relative to ``site``)."""
+
+def index_site(
+    site: Path, language: str, pages: dict[str, str], base: dict[str, str] | None
+) -> tuple[dict[str, str], list[str]]:
+    """Bring the search index of ``site`` up to ``pages`` (each page's address → key
+    of its inputs) and return the pages its base holds now and its files.
+
+    Pagefind has no incremental mode and takes about 2 ms a page, so the index is a
+    *base* of every page (``base``: as it was last built) and a *delta* of the pages
+    changed or removed since, indexed on their own; ``search.js`` merges the two and
+    drops the base's hits on a superseded page. A delta over ``MAX_DELTA`` of the
+    base's pages (or no base) rebuilds the base."""
+    changed = [p for p, key in pages.items() if base is None or base.get(p) != key]
+    removed = [p for p in base or {} if p not in pages]
+    whole = base is None or not (site / BASE / "pagefind.js").is_file()
+    if whole or len(changed) + len(removed) > MAX_DELTA * len(base or {}):
+        base = None
+    if base is None:
+        _pagefind(site, site, BASE, language)
+    if base is None or not (changed or removed):  # (the pages are as the base has them)
+        shutil.rmtree(site / DELTA, ignore_errors=True)
+    else:
+        _delta(site, language, changed, removed)
+    return base or dict(pages), _files(site)
+
+
+def _delta(site: Path, language: str, changed: list[str], removed: list[str]) -> None:
+    """The delta bundle of the ``changed`` pages (marked as the delta's, so that
+    ``search.js`` tells them from the base's), and the list of pages it supersedes."""
+    with tempfile.TemporaryDirectory(prefix=".delta-", dir=site) as pages:
+        for path in changed:
+            page = site / path / "index.html"
+            copy = Path(pages) / path / "index.html"
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            html = page.read_text(encoding="utf-8")
+            copy.write_text(
+                html.replace(
+                    "data-pagefind-body", 'data-pagefind-body data-pagefind-meta="delta:1"', 1
+                ),
+                encoding="utf-8",
+            )
+        if changed:
+            _pagefind(site, Path(pages), DELTA, language)
+        else:
+            shutil.rmtree(site / DELTA, ignore_errors=True)
+            (site / DELTA).mkdir()
+    about = {"bundle": bool(changed), "superseded": sorted(changed + removed)}
+    (site / DELTA / DELTA_FILE).write_text(json.dumps(about) + "\n", encoding="utf-8")
+
+
+def _pagefind(site: Path, pages: Path, name: str, language: str) -> None:
+    """Pagefind over the pages in ``pages`` into ``site/name``, built aside and swapped
+    in for the old bundle when done."""
     with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site) as building:
-        new = Path(building) / "pagefind"
-        command = [sys.executable, "-m", "pagefind", "--site", str(site), "--silent"]
+        new = Path(building) / name
+        command = [sys.executable, "-m", "pagefind", "--site", str(pages), "--silent"]
         command += ["--force-language", language, "--output-path", str(new)]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=900)
@@ -38,9 +95,15 @@ def index_site(site: Path, language: str) -> list[str]:
             reason = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
             raise InputError(f"Pagefind failed: {reason[0]}", source=str(site))
         old = Path(building) / "old"
-        if (site / "pagefind").exists():
-            (site / "pagefind").rename(old)
-        new.rename(site / "pagefind")
+        if (site / name).exists():
+            (site / name).rename(old)
+        new.rename(site / name)
+
+
+def _files(site: Path) -> list[str]:
     return sorted(
-        p.relative_to(site).as_posix() for p in (site / "pagefind").rglob("*") if p.is_file()
+        p.relative_to(site).as_posix()
+        for folder in (BASE, DELTA)
+        for p in (site / folder).rglob("*")
+        if p.is_file()
     )
