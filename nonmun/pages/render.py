@@ -62,9 +62,13 @@ class Renderer:
         self, review: Any, root: str, role: str | None = None, skip: str | None = None
     ) -> Markup:
         """A review as a card (the ``review_card`` macro of ``_items.html``), rendered once
-        for each place it takes: a review shows on a dozen lists, paper and tag pages.
+        for each place it takes in lists: a review shows on a dozen list pages (a paper
+        page's card, which leaves out that paper, is made for that page alone).
         Page items are frozen, so the same item at the same depth is the same card; the
         cache holds the item itself, so its ``id`` is not reused while it is cached."""
+        if skip is not None:
+            macro = self.env.get_template("_items.html").module.review_card  # type: ignore[attr-defined]
+            return Markup(macro(review, root, role, skip))
         key = (id(review), root, role, skip)
         cached = self._cards.get(key)
         if cached is None or cached[0] is not review:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -104,9 +105,9 @@ def state_of(session: Session, settings: Settings, target: Path, all_papers: boo
 
 
 def key_of(*parts: Any) -> str:
-    """A short stable hash of JSON-able ``parts``."""
-    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    """A short stable hash of JSON-able ``parts`` (dates and dataclasses too)."""
+    text = orjson.dumps(parts, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
+    return hashlib.blake2b(text, digest_size=12).hexdigest()
 
 
 def salt(settings: Settings, folders: list[Path], all_papers: bool) -> str:
