@@ -81,7 +81,8 @@ class _Writer:
 
     def __init__(self, out: Path, target: Path, renderer: Renderer, salted: str) -> None:
         self.out, self.target, self.renderer, self.salt = out, target, renderer, salted
-        self.previous: dict[str, str] = {}
+        self.previous: dict[str, str] = {}  # the previous build's keys…
+        self.had: set[str] = set()  # …and files (a file removed by hand needs --clean)
         self.pages: list[str] = []
         self.keys: dict[str, str] = {}
         self.kept: list[str] = []  # files of the previous build that stay as they are
@@ -92,7 +93,7 @@ class _Writer:
         key = self.keys[path + "|".join(names)] = key_of(self.salt, inputs)
         paths = [f"{path}{name}" for name in names]
         previous = self.previous.get(path + "|".join(names))
-        if previous == key and all((self.target / p).is_file() for p in paths):
+        if previous == key and all(p in self.had for p in paths):
             self.kept += paths
             return False
         return True
@@ -143,7 +144,7 @@ def build_site(
     with files.replacing(target, stale) as out:
         write = _Writer(out, target, Renderer(site, settings.hub), salted)
         if previous and not clean:
-            write.previous = previous.pages
+            write.previous, write.had = previous.pages, set(previous.files)
         tell("writing reviews")
         reviews = load_reviews(session)
         pairs, keys = _review_pages(reviews, where, write, previous, manifest)
@@ -382,7 +383,7 @@ def _paper_index(papers: list[tuple[PaperItem, int]], site: Site, write: _Writer
         ("papers/a-z/", by_title, "a_z"),
     ):
         for page in paginate(word(key, site.language), address, listed, site.page_size * 5):
-            write.page(page.url, "papers.html", page=page)
+            write.page(page.url, "papers.html", page, page=page)  # (its inputs: the page)
 
 
 def _identities(

@@ -14,6 +14,7 @@ a Korean query finds an English-titled paper.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -101,9 +102,10 @@ def _pagefind(site: Path, pages: Path, name: str, language: str) -> None:
 
 
 def _files(site: Path) -> list[str]:
-    return sorted(
-        p.relative_to(site).as_posix()
-        for folder in (BASE, DELTA)
-        for p in (site / folder).rglob("*")
-        if p.is_file()
-    )
+    """The index's files, relative to ``site`` (os.walk: tens of thousands of them)."""
+    found = []
+    for folder in (BASE, DELTA):
+        for parent, _, names in os.walk(site / folder):
+            prefix = Path(parent).relative_to(site).as_posix()
+            found += [f"{prefix}/{name}" for name in names]
+    return sorted(found)
