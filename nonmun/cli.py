@@ -83,6 +83,8 @@ export_app = typer.Typer(help="Write the hub out in other forms.")
 app.add_typer(export_app, name="export")
 eval_app = typer.Typer(help="Measure quality on labeled data.")
 app.add_typer(eval_app, name="eval")
+links_app = typer.Typer(help="A review's links to papers: show them, confirm, reject or add one.")
+app.add_typer(links_app, name="links")
 
 HubOption = Annotated[
     Path | None,
@@ -748,6 +750,65 @@ def reviews_delete(
     out.print(f"{done} review(s) deleted")
 
 
+ReviewArg = Annotated[str, typer.Argument(metavar="REVIEW", help="#id or one of its URLs.")]
+PaperArg = Annotated[str, typer.Argument(metavar="PAPER", help="arXiv id, DOI or #id.")]
+RoleOption = Annotated[str | None, typer.Option("--role", help="reviewed or mentioned.")]
+
+
+@links_app.command("show")
+def links_show(ctx: typer.Context, ref: ReviewArg) -> None:
+    """A review's links with their evidence, method and confidence, and the decisions
+    people made on them."""
+    from nonmun.linking.decisions import review_links
+    from nonmun.reviews import find_review
+
+    with _reading(ctx) as session:
+        review = find_review(session, ref)
+        out.print(f"#{review.id} {review.title}", markup=False)
+        for link in review_links(session, review):
+            paper = link.paper
+            ident = paper.arxiv_id or paper.doi or f"#{paper.id}"
+            role = link.role or "rejected"
+            sure = f"{link.confidence:.2f}" if link.confidence is not None else "    "
+            by = f" [{link.decision}ed by a person]" if link.decision else ""
+            out.print(f"  {role:<9} {sure} {ident:<16} {paper.title}{by}", markup=False)
+            if link.evidence:
+                out.print(f"            [dim]{esc(link.method)}: “{esc(link.evidence[:80])}”[/dim]")
+
+
+def _decide(ctx: typer.Context, review_ref: str, paper_ref: str, decision: str,
+            role: str | None) -> None:  # fmt: skip
+    from nonmun.catalog.lookup import find_paper
+    from nonmun.linking.decisions import decide
+    from nonmun.reviews import find_review
+
+    with _hub(ctx) as hub, hub.session() as session:
+        review, paper = find_review(session, review_ref), find_paper(session, paper_ref)
+        decide(session, review, paper, decision, role)
+        title = paper.title
+    out.print(f"#{review.id} → {title}: {decision}ed" + (f" as {role}" if role else ""))
+
+
+@links_app.command("confirm")
+def links_confirm(ctx: typer.Context, review: ReviewArg, paper: PaperArg,
+                  role: RoleOption = None) -> None:  # fmt: skip
+    """Confirm a review's link (or suggestion) to a paper, in its role or in --role."""
+    _decide(ctx, review, paper, "confirm", role)
+
+
+@links_app.command("reject")
+def links_reject(ctx: typer.Context, review: ReviewArg, paper: PaperArg) -> None:
+    """Reject a review's link to a paper: re-linking never brings it back."""
+    _decide(ctx, review, paper, "reject", None)
+
+
+@links_app.command("add")
+def links_add(ctx: typer.Context, review: ReviewArg, paper: PaperArg,
+              role: RoleOption = None) -> None:  # fmt: skip
+    """Link a review to a paper the linker missed (--role reviewed or mentioned)."""
+    _decide(ctx, review, paper, "add", role)
+
+
 @app.command("search")
 def search_query(
     ctx: typer.Context,
@@ -974,18 +1035,33 @@ def preview(
 @app.command()
 def link(
     ctx: typer.Context,
-    jsonl: Annotated[Path, typer.Option("--jsonl", help='Input: {"id", "text"} per line.')],
-    out: Annotated[Path, typer.Option("--out", help="Output: the papers of each text.")],
+    jsonl: Annotated[
+        Path | None, typer.Option("--jsonl", help='Input: {"id", "text"} per line.')
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--out", help="Output: the papers of each text.")
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Link every review of the hub again, keeping decisions.")
+    ] = False,
 ) -> None:
-    """Link texts to the hub's papers in batch (JSON lines).
+    """Link texts to the hub's papers in batch (JSON lines; a stable interface for
+    scripts), or with --all every review of the hub again, against the catalog as it
+    is now (a person's decisions on links stand)."""
+    if every:
+        from nonmun.linking.mentions import relink_hub
 
-    A stable interface for scripts.
-    """
+        with _hub(ctx) as hub, err.status("linking every review…"), hub.session() as session:
+            changed = relink_hub(session)
+        out.print(f"{changed} review(s) linked differently")
+        return
+    if jsonl is None or output is None:
+        raise InputError("give --jsonl FILE and --out FILE, or --all")
     from nonmun.linking.batch import link_jsonl
 
     with _reading(ctx) as session, err.status("linking…"):
-        count = link_jsonl(session, jsonl, out)
-    err.print(f"{count} text(s) linked to {out}")
+        count = link_jsonl(session, jsonl, output)
+    err.print(f"{count} text(s) linked to {output}")
 
 
 @eval_app.command("search")

@@ -203,6 +203,28 @@ class Mention(Base):
     paper: Mapped[Paper] = relationship()
 
 
+class LinkDecision(Base):
+    """A person's word on a review's link to a paper: confirmed (with its role), rejected,
+    or added. The linker's links are stored with these applied, and re-linking never
+    overrides them (``nonmun.linking.decisions``)."""
+
+    __tablename__ = "link_decision"
+    __table_args__ = (
+        CheckConstraint("decision IN ('confirm', 'reject', 'add')", name="decision"),
+        CheckConstraint("role IS NULL OR role IN ('reviewed', 'mentioned')", name="role"),
+    )
+
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("review.id", ondelete="CASCADE"), primary_key=True
+    )
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("paper.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    decision: Mapped[str] = mapped_column(String(8))
+    role: Mapped[str | None] = mapped_column(String(16))
+    decided_at: Mapped[datetime] = _now()
+
+
 class DigestReview(Base):
     __tablename__ = "digest_review"
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from nonmun.db import events
 from nonmun.db.schema import Mention, Paper, Review
+from nonmun.linking.decisions import applied
 from nonmun.linking.learn import learn_nicknames
 from nonmun.linking.linker import Link, Linker, MentionRecord, merge_links
 from nonmun.linking.provisional import PaperHint, provisional_links
@@ -30,6 +31,8 @@ def link_review(
         links = [link for link in linker.link(text) if link.paper_id not in guessed]
     links = merge_links(links + added)
     learned = {pid for pid, _ in learn_nicknames(session, linker, text)}
+    if review.id is not None:  # a person's decisions on its links stand
+        links = applied(session, review.id, links)
     review.mentions = []
     session.flush()
     review.mentions = [_mention(session, link) for link in links]
@@ -66,6 +69,7 @@ def relink_reviews(
         text = f"{review.title}\n{review.body}"
         links = linker.link(text)
         links = merge_links(links + provisional_links(session, linker, text, links, None))
+        links = applied(session, review.id, links)
         learned |= {pid for pid, _ in learn_nicknames(session, linker, text)}
         if _same(review.mentions, links):
             continue

@@ -39,7 +39,14 @@ from nonmun.catalog.merge import (
 )
 from nonmun.catalog.records import PaperRecord, looks_like_paper_title, placeholder_title
 from nonmun.db import events
-from nonmun.db.schema import Mention, Paper, PaperAlias, PaperIdentifier, paper_table
+from nonmun.db.schema import (
+    LinkDecision,
+    Mention,
+    Paper,
+    PaperAlias,
+    PaperIdentifier,
+    paper_table,
+)
 from nonmun.linking.linker import Link, Linker, title_after_mark
 from nonmun.text.normalize import title_key
 
@@ -215,7 +222,8 @@ def _complete(session: Session, paper: Paper, record: PaperRecord, summary: Reso
 
 
 def _fold(session: Session, source: int, target: int) -> None:
-    """Move the mentions, aliases and identifiers of paper ``source`` to ``target``; delete it."""
+    """Move the mentions, aliases, identifiers and link decisions of paper ``source`` to
+    ``target``; delete it."""
     for mention in session.scalars(select(Mention).where(Mention.paper_id == source)):
         twin = session.scalar(
             select(Mention).where(
@@ -234,7 +242,13 @@ def _fold(session: Session, source: int, target: int) -> None:
     session.execute(
         delete(PaperAlias).where(PaperAlias.paper_id == source, PaperAlias.key.in_(shared))
     )
-    for model in (PaperAlias, PaperIdentifier):
+    decided = select(LinkDecision.review_id).where(LinkDecision.paper_id == target)
+    session.execute(
+        delete(LinkDecision).where(
+            LinkDecision.paper_id == source, LinkDecision.review_id.in_(decided)
+        )
+    )  # a person's word on the paper it joins wins over one on the provisional paper
+    for model in (PaperAlias, PaperIdentifier, LinkDecision):
         session.execute(update(model).where(model.paper_id == source).values(paper_id=target))
     session.execute(delete(Paper).where(Paper.id == source))
     events.papers_deleted(session.connection(), [source])
