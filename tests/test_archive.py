@@ -15,13 +15,23 @@ from nonmun.catalog.bibtex import read_bibtex
 from nonmun.catalog.importer import import_snapshot, store_records
 from nonmun.config import Settings
 from nonmun.db.engine import Hub, open_hub
-from nonmun.db.schema import Digest, Paper, PaperAlias, PaperIdentifier, Review, Source
+from nonmun.db.schema import (
+    Digest,
+    LinkDecision,
+    Mention,
+    Paper,
+    PaperAlias,
+    PaperIdentifier,
+    Review,
+    Source,
+)
 from nonmun.demo import sample_pages
 from nonmun.errors import NonmunError
 from nonmun.ingest.archive import export_markdown
 from nonmun.ingest.importer import import_paths
 from nonmun.ingest.records import ReviewRecord, SourceRef
 from nonmun.ingest.store import store_page, store_reviews
+from nonmun.linking.decisions import decide
 from nonmun.reviews import delete_reviews
 from nonmun.search.index import reindex
 from nonmun.text.normalize import fold, slug, title_key
@@ -84,6 +94,15 @@ def dump(hub: Hub) -> dict[str, Any]:
             ),
             "reviews": sorted(_review(session, r) for r in session.scalars(select(Review))),
             "digests": sorted(_digest(session, d) for d in session.scalars(select(Digest))),
+            "decisions": sorted(
+                (
+                    session.get_one(Review, d.review_id).external_id,
+                    _name(session.get_one(Paper, d.paper_id)),
+                    d.decision,
+                    d.role or "",
+                )
+                for d in session.scalars(select(LinkDecision))
+            ),
         }
 
 
@@ -140,8 +159,19 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 def test_export_then_import_gives_the_same_hub(hub: Hub, db_url: str, tmp_path: Path) -> None:
     fill(hub, tmp_path)
+    with hub.session() as session:  # a person's word on links travels with the reviews
+        sam = session.scalars(select(Paper).where(Paper.arxiv_id == "2010.01412")).one()
+        review = next(
+            m.review for m in session.scalars(select(Mention).where(Mention.paper_id == sam.id))
+        )
+        other = next(m.paper for m in review.mentions if m.paper_id != sam.id)
+        vit = session.scalars(select(Paper).where(Paper.arxiv_id == "2010.11929")).one()
+        decide(session, review, sam, "confirm")
+        decide(session, review, other, "reject")
+        decide(session, review, vit, "add", "mentioned")
     before = dump(hub)
     assert before["digests"] and any(p[-1] != "[]" for p in before["papers"])
+    assert sorted(d[2] for d in before["decisions"]) == ["add", "confirm", "reject"]
     with hub.session() as session:
         summary = export_markdown(session, tmp_path / "export")
     assert summary.papers == len(before["papers"]) and summary.reviews == len(before["reviews"])

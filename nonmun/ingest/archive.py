@@ -21,6 +21,7 @@ leaves any earlier export whole. The import runs in one transaction.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,7 +36,7 @@ from nonmun import __version__, files
 from nonmun.catalog.merge import CatalogWriter, Row, record_row
 from nonmun.catalog.records import PaperRecord
 from nonmun.db import events
-from nonmun.db.schema import Digest, Paper, Review, Source
+from nonmun.db.schema import Digest, LinkDecision, Paper, Review, Source
 from nonmun.errors import InputError
 from nonmun.ingest.markdown import front_matter
 from nonmun.ingest.pages import DigestRecord
@@ -173,6 +174,11 @@ def _write_reviews(
     """One file per review; returns each review's file, relative to ``root``."""
     paths: dict[int, str] = {}
     taken: set[str] = set()
+    rejected: dict[int, list[str]] = defaultdict(list)  # a person's word (linking.decisions)
+    decided = select(LinkDecision.review_id, LinkDecision.paper_id)
+    for rid, pid in session.execute(decided.where(LinkDecision.decision == "reject")):
+        if pid in keys:
+            rejected[rid].append(keys[pid])
     query = (
         select(Review)
         .join(Source)
@@ -184,7 +190,10 @@ def _write_reviews(
         folder = f"reviews/{slug(review.source.kind + '-' + review.source.name)}"
         name = _unique(f"{folder}/{dated_slug(review.published, review.title)}", taken)
         paths[review.id] = f"{name}.md"
-        _write_post(root / paths[review.id], _review_meta(review, keys), review.body)
+        meta = _review_meta(review, keys)
+        if review.id in rejected:
+            meta["rejected"] = sorted(rejected[review.id])
+        _write_post(root / paths[review.id], meta, review.body)
         summary.reviews += 1
         if summary.reviews % 200 == 0:
             tell(f"{summary.reviews} reviews written")
@@ -361,6 +370,9 @@ def _review_record(path: Path, papers: dict[str, int]) -> ReviewRecord:
     if not meta.get("title") or not isinstance(meta.get("source"), dict) or not meta.get("id"):
         raise InputError("a review needs a title, a source and an id", source=str(path))
     mentions = []
+    unknown = [str(k) for k in meta.get("rejected", []) if str(k) not in papers]
+    if unknown:
+        raise InputError(f"unknown paper {unknown[0]} (not in catalog.jsonl)", source=str(path))
     for item in meta.get("papers", []):
         key = str(item.get("paper"))
         if key not in papers:
@@ -387,6 +399,7 @@ def _review_record(path: Path, papers: dict[str, int]) -> ReviewRecord:
         language=meta.get("language"),
         urls=tuple(str(u) for u in meta.get("urls", [])),
         mentions=tuple(mentions),
+        rejected=tuple(papers[str(k)] for k in meta.get("rejected", [])),
     )
 
 

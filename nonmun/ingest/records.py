@@ -38,3 +38,4 @@ class ReviewRecord:
     paper_authors: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()  # where else the same post lives (cross-posts)
     mentions: tuple[MentionRecord, ...] | None = None  # None: the linker finds them
+    rejected: tuple[int, ...] = ()  # with ``mentions``: papers a person rejected for it

@@ -118,7 +118,7 @@ def store_reviews(
             _fill(session, review, record, digest)
             session.flush()
             if record.mentions is not None:
-                restore_mentions(session, review, record.mentions)
+                restore_mentions(session, review, record.mentions, record.rejected)
             else:
                 linker = linker or Linker(CatalogIndex.load(session))
                 hint = hint_from(

@@ -62,7 +62,7 @@ def decide(
     if decision == "add" and role is None:
         raise InputError("adding a link needs its role: --role reviewed or --role mentioned")
     found = session.get(LinkDecision, (review.id, paper.id))
-    chosen = role or (mention.role if mention else None)
+    chosen = None if decision == "reject" else role or (mention.role if mention else None)
     if found is None:
         found = LinkDecision(review_id=review.id, paper_id=paper.id)
         session.add(found)

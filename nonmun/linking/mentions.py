@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from nonmun.db import events
-from nonmun.db.schema import Mention, Paper, Review
-from nonmun.linking.decisions import applied
+from nonmun.db.schema import LinkDecision, Mention, Paper, Review
+from nonmun.linking.decisions import ADDED, PERSON, applied
 from nonmun.linking.learn import learn_nicknames
 from nonmun.linking.linker import Link, Linker, MentionRecord, merge_links
 from nonmun.linking.provisional import PaperHint, provisional_links
@@ -106,8 +106,15 @@ def _same(mentions: list[Mention], links: list[Link]) -> bool:
     return stored == {(x.paper_id, x.role, x.method) for x in links}
 
 
-def restore_mentions(session: Session, review: Review, mentions: tuple[MentionRecord, ...]) -> None:
-    """Replace the review's mentions with ones settled elsewhere (an archive, an editor)."""
+def restore_mentions(
+    session: Session,
+    review: Review,
+    mentions: tuple[MentionRecord, ...],
+    rejected: tuple[int, ...] = (),
+) -> None:
+    """Replace the review's mentions with ones settled elsewhere (an archive, an editor),
+    and its decisions with those they carry: a link of method ``person`` was confirmed
+    or added by a person, and ``rejected`` papers were rejected."""
     review.mentions = [
         Mention(
             paper=session.get_one(Paper, m.paper_id),
@@ -118,3 +125,11 @@ def restore_mentions(session: Session, review: Review, mentions: tuple[MentionRe
         )
         for m in mentions
     ]
+    session.execute(delete(LinkDecision).where(LinkDecision.review_id == review.id))
+    for m in mentions:
+        if m.method == PERSON:
+            decision = "add" if m.evidence == ADDED else "confirm"
+            session.add(LinkDecision(review_id=review.id, paper_id=m.paper_id,
+                                     decision=decision, role=m.role))  # fmt: skip
+    for pid in rejected:
+        session.add(LinkDecision(review_id=review.id, paper_id=pid, decision="reject"))

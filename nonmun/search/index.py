@@ -211,7 +211,7 @@ def count_common_terms(conn: Connection) -> None:
     """Recount the common terms: one pass over the index's statistics (SQLite: FTS5's
     vocabulary, about a second for 800k documents; PostgreSQL: ``ts_stat``). Between
     recounts the counts are a hint that may lag by ``REGROWTH``."""
-    total = conn.scalar(select(func.max(search_table.c.id))) or 0
+    total = conn.scalar(select(func.count()).select_from(search_table)) or 0
     floor = min(COMMON_FLOOR, int(COMMON_SHARE * total / 2))
     conn.execute(delete(search_term_table))
     if conn.dialect.name == "sqlite":
@@ -229,7 +229,7 @@ def _recount_if_grown(conn: Connection) -> None:
     counted = conn.scalar(
         select(search_term_table.c.docs).where(search_term_table.c.term == COUNTED)
     )
-    total = conn.scalar(select(func.max(search_table.c.id))) or 0
+    total = conn.scalar(select(func.count()).select_from(search_table)) or 0
     if total and (counted is None or total >= REGROWTH * max(counted, 1)):
         count_common_terms(conn)
 
