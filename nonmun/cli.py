@@ -83,7 +83,7 @@ export_app = typer.Typer(help="Write the hub out in other forms.")
 app.add_typer(export_app, name="export")
 eval_app = typer.Typer(help="Measure quality on labeled data.")
 app.add_typer(eval_app, name="eval")
-links_app = typer.Typer(help="A review's links to papers: show them, confirm, reject or add one.")
+links_app = typer.Typer(help="A review's links: show, confirm, reject, add.")
 app.add_typer(links_app, name="links")
 
 HubOption = Annotated[
@@ -757,8 +757,7 @@ RoleOption = Annotated[str | None, typer.Option("--role", help="reviewed or ment
 
 @links_app.command("show")
 def links_show(ctx: typer.Context, ref: ReviewArg) -> None:
-    """A review's links with their evidence, method and confidence, and the decisions
-    people made on them."""
+    """A review's links: evidence, method, confidence, decisions."""
     from nonmun.linking.decisions import review_links
     from nonmun.reviews import find_review
 
@@ -792,20 +791,20 @@ def _decide(ctx: typer.Context, review_ref: str, paper_ref: str, decision: str,
 @links_app.command("confirm")
 def links_confirm(ctx: typer.Context, review: ReviewArg, paper: PaperArg,
                   role: RoleOption = None) -> None:  # fmt: skip
-    """Confirm a review's link (or suggestion) to a paper, in its role or in --role."""
+    """Confirm a review's link or suggestion (in its role, or --role)."""
     _decide(ctx, review, paper, "confirm", role)
 
 
 @links_app.command("reject")
 def links_reject(ctx: typer.Context, review: ReviewArg, paper: PaperArg) -> None:
-    """Reject a review's link to a paper: re-linking never brings it back."""
+    """Reject a link: re-linking never brings it back."""
     _decide(ctx, review, paper, "reject", None)
 
 
 @links_app.command("add")
 def links_add(ctx: typer.Context, review: ReviewArg, paper: PaperArg,
               role: RoleOption = None) -> None:  # fmt: skip
-    """Link a review to a paper the linker missed (--role reviewed or mentioned)."""
+    """Link a paper the linker missed (--role reviewed or mentioned)."""
     _decide(ctx, review, paper, "add", role)
 
 
@@ -1045,9 +1044,11 @@ def link(
         bool, typer.Option("--all", help="Link every review of the hub again, keeping decisions.")
     ] = False,
 ) -> None:
-    """Link texts to the hub's papers in batch (JSON lines; a stable interface for
-    scripts), or with --all every review of the hub again, against the catalog as it
-    is now (a person's decisions on links stand)."""
+    """Link texts in batch (JSON lines), or every review again (--all).
+
+    --jsonl is a stable interface for scripts. --all links every review of the hub
+    against the catalog as it is now; a person's decisions on links stand.
+    """
     if every:
         from nonmun.linking.mentions import relink_hub
 

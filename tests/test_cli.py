@@ -251,7 +251,7 @@ def test_help_lists_every_command_whole_on_80_columns() -> None:
     import os
 
     env = {**os.environ, "COLUMNS": "80"}
-    for group in ([], ["papers"], ["reviews"], ["sources"], ["export"], ["eval"]):
+    for group in ([], ["papers"], ["reviews"], ["sources"], ["export"], ["eval"], ["links"]):
         shown = run_cli(*group, "--help", env=env).stdout
         commands = shown.split("Commands:", 1)[1]
         assert not [line for line in commands.splitlines() if line.rstrip().endswith("...")]
