@@ -116,6 +116,23 @@ def test_cli_link_interface(hub: Hub, hub_env: dict[str, str], tmp_path: Path) -
     bad.write_text('{"id": "a"}\n')
     failed = run_cli("link", "--jsonl", str(bad), "--out", str(tmp_path / "x.jsonl"), env=hub_env)
     assert failed.returncode == 2 and f"{bad}:1:" in failed.stderr
+    titled = tmp_path / "titled.jsonl"  # a page's title is its first line
+    lines = [{"id": "t", "title": "Objects as Points(2019)", "text": "요약"},
+             {"id": "u", "title": "", "text": "요약"}, {"id": "v", "text": ""}]  # fmt: skip
+    titled.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    done = run_cli("link", "--jsonl", str(titled), "--out", "-", env=hub_env)
+    assert done.returncode == 0, done.stderr
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert out[0]["papers"][0]["role"] == "reviewed" and out[1]["papers"] == out[2]["papers"] == []
+    untidy = tmp_path / "untidy.jsonl"
+    untidy.write_text('{"id": "a", "text": "x"}\n{"id": "b", "text": "y", "title": 3}\n{"id": \n')
+    for number in (2, 3):
+        failed = run_cli(
+            "link", "--jsonl", str(untidy), "--out", str(tmp_path / "y.jsonl"), env=hub_env
+        )
+        assert failed.returncode == 2 and f"{untidy}:{number}:" in failed.stderr, failed.stderr
+        assert failed.stderr.count("\n") == 1 and not (tmp_path / "y.jsonl").exists()
+        untidy.write_text('{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n{"id": \n')
 
 
 def test_labeled_samples(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """The linker's batch interface: JSON lines in, JSON lines out; and its evaluation.
 
-Input lines are ``{"id": str, "text": str}``; output lines are ``{"id": str,
+Input lines are ``{"id": str, "text": str}``, with an optional ``"title": str`` (read
+as the text's first line, as a stored review's title is); output lines are ``{"id": str,
 "papers": [{"arxiv": str|null, "title": str, "role": "reviewed"|"mentioned",
 "confidence": float}]}``. Other tools depend on this shape: keep it stable.
 """
@@ -64,11 +65,14 @@ def _read_texts(path: Path) -> list[tuple[str, str]]:
     for number, item in read_jsonl(path):
         ident = item.get("id") if isinstance(item, dict) else None
         text = item.get("text") if isinstance(item, dict) else None
+        title = item.get("title") if isinstance(item, dict) else None
         if not isinstance(ident, str) or not isinstance(text, str):
             raise InputError(
                 'each line must be {"id": str, "text": str}', source=str(path), line=number
             )
-        texts.append((ident, text))
+        if title is not None and not isinstance(title, str):
+            raise InputError('"title", when given, must be a string', source=str(path), line=number)
+        texts.append((ident, f"{title}\n{text}" if title else text))
     return texts
 
 
