@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nonmun.db.schema import LinkDecision, Mention, Paper, Review
@@ -78,20 +78,21 @@ def _store(session: Session, review: Review) -> None:
         for n, m in enumerate(review.mentions)
     ]
     kept = applied(session, review.id, links)
-    session.execute(delete(Mention).where(Mention.review_id == review.id))
-    session.expire(review, ["mentions"])
-    for link in kept:
-        session.add(
-            Mention(
-                review_id=review.id,
-                paper_id=link.paper_id,
-                role=link.role,
-                confidence=round(link.confidence, 3),
-                evidence=link.evidence[:500],
-                method=link.method,
-            )
-        )
+    review.mentions = []
+    session.flush()  # the old rows go before the new ones come
+    review.mentions = [mention_of(session, link) for link in kept]
     session.flush()
+
+
+def mention_of(session: Session, link: Link) -> Mention:
+    """The stored form of a link."""
+    return Mention(
+        paper=session.get_one(Paper, link.paper_id),
+        role=link.role,
+        confidence=round(link.confidence, 3),
+        evidence=link.evidence[:500],
+        method=link.method,
+    )
 
 
 def applied(session: Session, review_id: int, links: list[Link]) -> list[Link]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from nonmun.db import events
 from nonmun.db.schema import LinkDecision, Mention, Paper, Review
-from nonmun.linking.decisions import ADDED, PERSON, applied
+from nonmun.linking.decisions import ADDED, PERSON, applied, mention_of
 from nonmun.linking.learn import learn_nicknames
 from nonmun.linking.linker import Link, Linker, MentionRecord, merge_links
 from nonmun.linking.provisional import PaperHint, provisional_links
@@ -35,18 +35,8 @@ def link_review(
         links = applied(session, review.id, links)
     review.mentions = []
     session.flush()
-    review.mentions = [_mention(session, link) for link in links]
+    review.mentions = [mention_of(session, link) for link in links]
     return learned
-
-
-def _mention(session: Session, link: Link) -> Mention:
-    return Mention(
-        paper=session.get_one(Paper, link.paper_id),
-        role=link.role,
-        confidence=round(link.confidence, 3),
-        evidence=link.evidence[:500],
-        method=link.method,
-    )
 
 
 def relink_reviews(
@@ -83,7 +73,7 @@ def relink_reviews(
             kept = []
         review.mentions = []
         session.flush()  # the old rows go before the new ones come
-        review.mentions = [_mention(session, link) for link in links + kept]
+        review.mentions = [mention_of(session, link) for link in links + kept]
         changed += 1
     return changed, learned
 

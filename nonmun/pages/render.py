@@ -66,13 +66,12 @@ class Renderer:
         page's card, which leaves out that paper, is made for that page alone).
         Page items are frozen, so the same item at the same depth is the same card; the
         cache holds the item itself, so its ``id`` is not reused while it is cached."""
+        macro = self.env.get_template("_items.html").module.review_card  # type: ignore[attr-defined]
         if skip is not None:
-            macro = self.env.get_template("_items.html").module.review_card  # type: ignore[attr-defined]
             return Markup(macro(review, root, role, skip))
         key = (id(review), root, role, skip)
         cached = self._cards.get(key)
         if cached is None or cached[0] is not review:
-            macro = self.env.get_template("_items.html").module.review_card  # type: ignore[attr-defined]
             cached = self._cards[key] = (review, Markup(macro(review, root, role, skip)))
         return cached[1]
 

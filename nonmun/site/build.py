@@ -79,8 +79,8 @@ class _Writer:
     """Writes pages into the folder being built, unless the previous build's page had
     the same inputs (then its file stays as it is); remembers every page and key."""
 
-    def __init__(self, out: Path, target: Path, renderer: Renderer, salted: str) -> None:
-        self.out, self.target, self.renderer, self.salt = out, target, renderer, salted
+    def __init__(self, out: Path, renderer: Renderer, salted: str) -> None:
+        self.out, self.renderer, self.salt = out, renderer, salted
         self.previous: dict[str, str] = {}  # the previous build's keys…
         self.had: set[str] = set()  # …and files (a file removed by hand needs --clean)
         self.pages: list[str] = []
@@ -142,7 +142,7 @@ def build_site(
     manifest = Manifest(fingerprint=current)
     stale = [f for f in previous.files if not f.startswith(SEARCH_FOLDERS)] if previous else []
     with files.replacing(target, stale) as out:
-        write = _Writer(out, target, Renderer(site, settings.hub), salted)
+        write = _Writer(out, Renderer(site, settings.hub), salted)
         if previous and not clean:
             write.previous, write.had = previous.pages, set(previous.files)
         tell("writing reviews")
