@@ -13,7 +13,7 @@ from nonmun.catalog.records import PaperRecord
 from nonmun.db.engine import Hub
 from nonmun.db.schema import MIN_CONFIDENCE
 from nonmun.linking.index import CatalogIndex
-from nonmun.linking.linker import Linker
+from nonmun.linking.linker import Linker, rule_links
 
 LABELED = Path(__file__).parent / "data" / "links-dev.jsonl"
 
@@ -40,10 +40,21 @@ def linker(hub: Hub) -> Linker:
 
 
 def found(linker: Linker, text: str) -> dict[str, tuple[str, float, str]]:
+    """The links the learned decision counts (confidence ≥ 0.5)."""
     index = linker.index
     return {
         index.arxiv_of[x.paper_id] or "": (x.role, x.confidence, x.method)
         for x in linker.link(text)
+        if x.confidence >= MIN_CONFIDENCE
+    }
+
+
+def rules(linker: Linker, text: str) -> dict[str, tuple[str, float, str]]:
+    """What the placement rules say of the candidates (features of the decision)."""
+    index = linker.index
+    return {
+        index.arxiv_of[x.paper_id] or "": (x.role, x.confidence, x.method)
+        for x in rule_links(text, linker.occurrences(text))
         if x.confidence >= MIN_CONFIDENCE
     }
 
@@ -70,21 +81,27 @@ def test_near_miss_titles_are_not_links(linker: Linker) -> None:
 
 
 def test_shared_nickname_settled_by_context_or_left_uncertain(linker: Linker) -> None:
-    optimizer = found(linker, "SAM은 loss landscape의 sharpness를 줄이는 optimizer다.")
-    assert "2010.01412" in optimizer and "2304.02643" not in optimizer
-    segmentation = found(linker, "SAM은 프롬프트로 segment mask를 만든다. Segment anything!")
-    assert "2304.02643" in segmentation and "2010.01412" not in segmentation
+    # the text's words settle the candidate; the decision counts a settled shared name
+    # only when it says more (shared names were right about half the time on real pages)
+    text = "SAM은 loss landscape의 sharpness를 줄이는 optimizer다."
+    assert "2010.01412" in rules(linker, text) and "2304.02643" not in rules(linker, text)
+    assert "2304.02643" not in found(linker, text)
+    text = "SAM은 프롬프트로 segment mask를 만든다. Segment anything!"
+    assert "2304.02643" in rules(linker, text) and "2010.01412" not in rules(linker, text)
+    assert "2010.01412" not in found(linker, text)
     bare = [
         x
         for x in linker.link("SAM을 써 봤다.")
         if linker.index.arxiv_of[x.paper_id] in ("2010.01412", "2304.02643")
     ]
-    assert bare and all(x.confidence < MIN_CONFIDENCE for x in bare)  # reported, never guessed
+    assert all(x.confidence < MIN_CONFIDENCE for x in bare)  # a suggestion at most, never a link
 
 
 def test_identifiers_win(linker: Linker) -> None:
     text = "https://arxiv.org/abs/1904.07850v2\nObjects as Points (Xingyi Zhou)\n요약."
-    assert found(linker, text)["1904.07850"] == ("reviewed", 1.0, "identifier")
+    assert rules(linker, text)["1904.07850"] == ("reviewed", 1.0, "identifier")
+    role, confidence, method = found(linker, text)["1904.07850"]
+    assert (role, method) == ("reviewed", "identifier") and confidence > 0.99
     inline = found(linker, "관련 연구(https://arxiv.org/abs/1904.07850)를 보면")
     assert inline["1904.07850"][0] == "mentioned"
 
@@ -110,8 +127,10 @@ def test_cli_link_interface(hub: Hub, hub_env: dict[str, str], tmp_path: Path) -
     )
     assert done.returncode == 0, done.stderr
     (line,) = (tmp_path / "out.jsonl").read_text().splitlines()
-    assert json.loads(line) == {"id": "a", "papers": [
-        {"arxiv": "1904.07850", "title": "Objects as Points", "role": "reviewed", "confidence": 0.95}]}  # fmt: skip
+    (paper,) = json.loads(line)["papers"]
+    confidence = paper.pop("confidence")
+    assert paper == {"arxiv": "1904.07850", "title": "Objects as Points", "role": "reviewed"}
+    assert MIN_CONFIDENCE <= confidence <= 1
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a"}\n')
     failed = run_cli("link", "--jsonl", str(bad), "--out", str(tmp_path / "x.jsonl"), env=hub_env)
@@ -154,9 +173,9 @@ def test_labeled_samples(tmp_path: Path) -> None:
 
 def test_review_marks_and_title_heads(linker: Linker) -> None:
     # the part of a title before its colon names the paper; a review mark before it is no prose
-    assert found(linker, "Paper Review: An Image is Worth 16x16 Words\nViT cuts images.")[
-        "2010.11929"
-    ][:2] == ("reviewed", pytest.approx(0.95 * 0.9))
+    text = "Paper Review: An Image is Worth 16x16 Words\nViT cuts images."
+    assert rules(linker, text)["2010.11929"][:2] == ("reviewed", pytest.approx(0.95 * 0.9))
+    assert found(linker, text)["2010.11929"][0] == "reviewed"
     assert found(linker, "[논문 리뷰] Adam: A Method for Stochastic Optimization\n본문")[
         "1412.6980"
     ][0] == ("reviewed")
@@ -167,7 +186,10 @@ def test_review_marks_and_title_heads(linker: Linker) -> None:
 def test_two_word_titles_only_where_plainly_titles(linker: Linker) -> None:
     assert found(linker, "Neural Processes\n좋은 논문이다.")["1807.01622"][0] == "reviewed"
     quoted = found(linker, '논문 리뷰: "Neural Processes" (ICML 2018) - Garnelo et al.\n')
-    assert quoted["1807.01622"][:2] == ("reviewed", 0.95)
+    assert quoted["1807.01622"][0] == "reviewed"
+    assert rules(linker, '논문 리뷰: "Neural Processes" (ICML 2018) - Garnelo et al.\n')[
+        "1807.01622"
+    ][:2] == ("reviewed", 0.95)
     assert "1807.01622" not in found(linker, "We compare with neural processes in section 3.")
     assert "1807.01622" not in found(
         linker, "첫 줄\n## Neural Processes\n본문"
@@ -175,16 +197,21 @@ def test_two_word_titles_only_where_plainly_titles(linker: Linker) -> None:
 
 
 def test_author_and_year_support_a_title_and_a_wrong_byline_breaks_nothing(linker: Linker) -> None:
-    alone = found(linker, "Objects as Points\nx")["1904.07850"]
-    backed = found(linker, "Objects as Points (2019) - Zhou et al.\nx")["1904.07850"]
-    wrong = found(linker, "Objects as Points (ICLR 2015) - Wen et al.\nx")["1904.07850"]
+    alone = rules(linker, "Objects as Points\nx")["1904.07850"]
+    backed = rules(linker, "Objects as Points (2019) - Zhou et al.\nx")["1904.07850"]
+    wrong = rules(linker, "Objects as Points (ICLR 2015) - Wen et al.\nx")["1904.07850"]
     assert backed[1] > alone[1] and backed[0] == "reviewed"
     assert wrong[:2] == alone[:2] == ("reviewed", 0.85)
+    for text in (
+        "Objects as Points (2019) - Zhou et al.\nx",
+        "Objects as Points (ICLR 2015) - Wen et al.\nx",
+    ):
+        assert found(linker, text)["1904.07850"][0] == "reviewed"
 
 
 LABELED_AFTER = {  # file: (reviewed P, R, mentioned P, R) floors, a little under what they reach
     "links-unseen.jsonl": (0.95, 0.9, 0.85, 0.8),
-    "links-heldout.jsonl": (0.8, 0.7, 0.8, 0.8),
+    "links-heldout.jsonl": (0.8, 0.7, 0.85, 0.75),
 }
 
 

@@ -3,7 +3,8 @@
 The labeled file has one JSON object a line: ``{"id", "text", "papers": [{"arxiv",
 "title", "role"}]}``. A predicted paper counts when its confidence is at least
 ``MIN_CONFIDENCE``; papers are compared by arXiv id, or by title when a label
-has none.
+has none. A label marked ``"unsure": true`` (the labeler's strong guess) is neither
+expected nor wrong when predicted.
 """
 
 from __future__ import annotations
@@ -59,13 +60,31 @@ def paper_key(paper: dict[str, Any]) -> str:
     return paper.get("arxiv") or "title:" + title_key(paper.get("title") or "")
 
 
+def matches(label: dict[str, Any], arxiv: str | None, title: str) -> bool:
+    """Whether a labeled paper is the paper with this arXiv id and title."""
+    if label.get("arxiv"):
+        return bool(label["arxiv"] == arxiv)
+    return title_key(label.get("title") or "") == title_key(title)
+
+
+def label_of(labels: list[dict[str, Any]], paper: dict[str, Any]) -> dict[str, Any] | None:
+    """The label that names a predicted paper, if one does."""
+    return next((x for x in labels if matches(x, paper.get("arxiv"), paper["title"])), None)
+
+
 def score(items: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]]) -> Evaluation:
     """Compare (labeled item, predicted papers) pairs role by role."""
     result = Evaluation()
     for item, predicted in items:
+        labels = item["papers"]
+        sure = [x for x in labels if not x.get("unsure")]
         for role in ROLES:
-            gold = {paper_key(p) for p in item["papers"] if p.get("role") == role}
-            got = {paper_key(p) for p in predicted if p["role"] == role}
+            gold = {paper_key(x) for x in sure if x.get("role") == role}
+            got = set()
+            for paper in predicted:
+                label = label_of(labels, paper)
+                if paper["role"] == role and not (label and label.get("unsure")):
+                    got.add(paper_key(label or paper))
             s = result.scores[role]
             s.true_positive += len(gold & got)
             s.predicted += len(got)

@@ -63,11 +63,28 @@ class CatalogIndex:
     surname_of: dict[int, str] = field(default_factory=dict)
     context: dict[int, frozenset[str]] = field(default_factory=dict)  # for shared nicknames
     heads: list[tuple[int, str, str]] = field(default_factory=list)  # "BERT" of "BERT: Pre-…"
+    word_count: dict[str, int] = field(
+        default_factory=lambda: defaultdict(int)
+    )  # titles a word is in
+    fields: dict[int, int] = field(default_factory=dict)  # FIELD_ML, FIELD_OTHER (else unknown)
+    resources: set[int] = field(default_factory=set)  # datasets, benchmarks, challenges
 
     def add_paper(
-        self, pid: int, arxiv: str | None, title: str, year: int | None, surname: str
+        self,
+        pid: int,
+        arxiv: str | None,
+        title: str,
+        year: int | None,
+        surname: str,
+        categories: str = "",
     ) -> None:
         words = [] if is_placeholder_title(title) else norms(title)
+        for word in set(words):
+            self.word_count[word] += 1
+        if categories:
+            self.fields[pid] = FIELD_ML if _ML_CATEGORY.search(categories) else FIELD_OTHER
+        if _RESOURCE.search(title):
+            self.resources.add(pid)
         if len(words) >= KEY_WORDS:
             self.add_title(pid, words, whole=True)
             head = norms(title.split(":", 1)[0]) if ":" in title else []
@@ -112,7 +129,7 @@ class CatalogIndex:
         if any(n.paper_id == pid for n in self.nicknames[key]):
             return
         exact = support > 0 or _exact_case(text)
-        if not support and exact and not text.isupper():
+        if not support and exact and text[1:].islower():
             support = 1  # an everyday word or a first name: "Adam", "Transformer", "Gopher"
         self.nicknames[key].append(Nickname(pid, text, exact, ambiguous, support))
 
@@ -128,11 +145,13 @@ class CatalogIndex:
         """Index every paper of the hub, its stored aliases and the landmark nicknames."""
         index = cls()
         by_title: dict[str, int] = {}
-        query = select(Paper.id, Paper.arxiv_id, Paper.title, Paper.year, Paper.author_key)
-        for pid, arxiv, title, year, surname in session.execute(
+        query = select(
+            Paper.id, Paper.arxiv_id, Paper.title, Paper.year, Paper.author_key, Paper.categories
+        )
+        for pid, arxiv, title, year, surname, categories in session.execute(
             query.execution_options(yield_per=20000)
         ):
-            index.add_paper(pid, arxiv, title, year, surname)
+            index.add_paper(pid, arxiv, title, year, surname, categories)
             by_title.setdefault(title_key(title), pid)
         for pid, doi in session.execute(select(Paper.id, Paper.doi).where(Paper.doi.is_not(None))):
             index.by_ident[("doi", str(doi))] = pid
@@ -179,6 +198,15 @@ class CatalogIndex:
             self.context[pid] = distinctive(" ".join([title, *names[pid]]))
 
 
+FIELD_ML, FIELD_OTHER = 1, 2
+_ML_CATEGORY = re.compile(r"\b(?:cs|eess)\.|stat\.ML|math\.OC|q-bio\.NC")
+# titles of datasets, benchmarks and challenges: named as datasets, they are no links
+_RESOURCE = re.compile(
+    r"\b(?:data\s?sets?|benchmarks?|challenges?|corpus|corpora|environments?|suite|"
+    r"leaderboard|database|testbed|common objects in context)\b",
+    re.IGNORECASE,
+)
+
 _COMMON = frozenset(
     "with from that this using learning deep neural network networks model models towards "
     "approach method based via for efficient efficiently improving".split()
@@ -213,8 +241,8 @@ def _too_common(text: str) -> bool:
 
 
 def _exact_case(text: str) -> bool:
-    """Nicknames that are also words or names ("Transformer", "Adam", "CLIP", "SAM") must
-    appear with their own capitals; coined ones ("StyleGAN", "ViT", "PG-GAN") need not."""
-    if " " in text or not text.isalpha():
-        return False
-    return text.isupper() or (text[0].isupper() and text[1:].islower())
+    """One-word nicknames of letters must appear with their own capitals: words and names
+    ("Transformer", "Adam", "CLIP", "SAM") and coined mixed-case names ("STaR", "ReAct",
+    which are "star" and "react" otherwise); names with digits or hyphens ("PG-GAN",
+    "wav2vec") need not."""
+    return " " not in text and text.isalpha() and not text.islower()

@@ -12,10 +12,11 @@ are reported with low confidence unless the text settles them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from nonmun.linking.decision import Model, decide
 from nonmun.linking.identifiers import cvf_title, find_arxiv_ids, find_other_ids
 from nonmun.linking.index import KEY_WORDS, MAX_NICKNAME_WORDS, CatalogIndex, Nickname
+from nonmun.linking.links import Link, MentionRecord, Occurrence
 from nonmun.linking.tokens import Token, compact, norms, tokenize, without_josa
 
 SHORT_TITLE_WORDS = 5  # shorter titles must look like titles where they stand
@@ -45,45 +46,31 @@ _LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]|[-*•·]|\[\d{1,3}\])$")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 
 
-@dataclass(frozen=True, slots=True)
-class MentionRecord:
-    """A mention already settled (restored from an archive), not to be found again."""
-
-    paper_id: int
-    role: str
-    confidence: float
-    evidence: str = ""
-    method: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """One paper a text names: role, confidence, the matched span and how it matched."""
-
-    paper_id: int
-    role: str
-    confidence: float
-    evidence: str
-    method: str
-    start: int
+__all__ = ["Link", "Linker", "MentionRecord", "Occurrence", "merge_links", "rule_links"]
 
 
 class Linker:
-    """Finds the papers of a text against a ``CatalogIndex``."""
+    """Finds the papers of a text against a ``CatalogIndex``; a learned model decides."""
 
-    def __init__(self, index: CatalogIndex):
+    def __init__(self, index: CatalogIndex, model: Model | None = None):
         self.index = index
+        self.model = model
 
     def link(self, text: str) -> list[Link]:
-        """Every paper named in ``text``, one ``Link`` each, in order of first appearance."""
-        found: list[Link] = []
+        """Every paper named in ``text``, one ``Link`` each, in order of first appearance
+        (links under ``MIN_CONFIDENCE`` are suggestions)."""
+        return decide(self.index, text, self.occurrences(text), self.model)
+
+    def occurrences(self, text: str) -> list[Occurrence]:
+        """Every place ``text`` names a catalog paper: the candidates to decide."""
+        found: list[Occurrence] = []
         found += self._identifiers(text)
         tokens = tokenize(text)
         covered: set[int] = set()
         found += self._titles(text, tokens, covered)
         found += self._short_titles(text)
         found += self._nicknames(text, tokens, covered)
-        return merge_links(found)
+        return found
 
     def missing_ids(self, text: str) -> list[tuple[str, str, str]]:
         """arXiv ids in ``text`` that the catalog lacks: (id, role, evidence) each."""
@@ -94,22 +81,22 @@ class Linker:
                 missing[hit.arxiv_id] = (hit.arxiv_id, role, hit.evidence)
         return list(missing.values())
 
-    def _identifiers(self, text: str) -> list[Link]:
-        links = []
+    def _identifiers(self, text: str) -> list[Occurrence]:
+        found = []
         for hit in find_arxiv_ids(text):
             pid = self.index.by_arxiv.get(hit.arxiv_id)
             if pid is not None:
                 end = hit.start + len(hit.evidence)
                 role = _role(text, hit.start, end, "identifier")
-                links.append(Link(pid, role, 1.0, hit.evidence, "identifier", hit.start))
+                found.append(Occurrence(pid, hit.start, end, "identifier", role, 1.0))
         for other in find_other_ids(text):
             pid = self.index.by_ident.get((other.scheme, other.value))
             pid = self._cvf_paper(other.value) if pid is None and other.scheme == "cvf" else pid
             if pid is not None:
                 end = other.start + len(other.evidence)
                 role = _role(text, other.start, end, "identifier")
-                links.append(Link(pid, role, 1.0, other.evidence, "identifier", other.start))
-        return links
+                found.append(Occurrence(pid, other.start, end, "identifier", role, 1.0))
+        return found
 
     def _cvf_paper(self, value: str) -> int | None:
         """The one catalog paper whose title starts with a CVF file name's title words."""
@@ -124,9 +111,9 @@ class Linker:
         }
         return found.pop() if len(found) == 1 else None
 
-    def _titles(self, text: str, tokens: list[Token], covered: set[int]) -> list[Link]:
+    def _titles(self, text: str, tokens: list[Token], covered: set[int]) -> list[Occurrence]:
         words = [t.norm for t in tokens]
-        links = []
+        found = []
         i = 0
         while i < len(words):
             best = self._title_at(words, i)
@@ -140,13 +127,18 @@ class Linker:
                 i += 1
                 continue
             pid, confidence = self._settle(pids, text, start)
+            facts = _settled_facts(len(pids), confidence)
             confidence *= 0.95 if size >= SHORT_TITLE_WORDS else 0.85
-            confidence = self._supported(pid, text, end, confidence * (1.0 if whole else 0.9))
+            supported = self._supported(pid, text, end, confidence * (1.0 if whole else 0.9))
+            facts |= {"byline"} if supported > confidence * (1.0 if whole else 0.9) else set()
             role = _role(text, start, end)
-            links.append(Link(pid, role, confidence, text[start:end], "title", start))
+            method = "title" if whole else "title-head"
+            found.append(
+                Occurrence(pid, start, end, method, role, supported, frozenset(facts), size)
+            )
             covered.update(range(i, i + size))
             i += size
-        return links
+        return found
 
     def _title_at(self, words: list[str], i: int) -> tuple[int, list[int], bool] | None:
         """The longest catalog title (or title head) at token ``i``: its length, its papers
@@ -162,20 +154,20 @@ class Linker:
                     best = (size, [entry.paper_id], entry.whole)
         return best
 
-    def _short_titles(self, text: str) -> list[Link]:
+    def _short_titles(self, text: str) -> list[Occurrence]:
         """Two-word titles ("Neural Processes", "Segment Anything"), only where they are
         plainly a title: quoted, or heading the text or a line with a review mark or byline."""
-        links = []
+        found = []
         for start, end in _title_spans(text):
             words = norms(text[start:end])
             pids = self.index.short_titles.get(" ".join(words)) if len(words) == 2 else None
             if pids:
                 pid, confidence = self._settle(pids, text, start)
+                facts = frozenset(_settled_facts(len(pids), confidence))
                 confidence = self._supported(pid, text, end, confidence * 0.85)
-                links.append(
-                    Link(pid, _role(text, start, end), confidence, text[start:end], "title", start)
-                )
-        return links
+                role = _role(text, start, end)
+                found.append(Occurrence(pid, start, end, "short-title", role, confidence, facts, 2))
+        return found
 
     def _supported(self, pid: int, text: str, end: int, confidence: float) -> float:
         """More confidence when the paper's first author or year follows the title
@@ -201,8 +193,8 @@ class Linker:
                 return pid, 0.9
         return pids[0], 0.4
 
-    def _nicknames(self, text: str, tokens: list[Token], covered: set[int]) -> list[Link]:
-        links = []
+    def _nicknames(self, text: str, tokens: list[Token], covered: set[int]) -> list[Occurrence]:
+        found = []
         words = {t.norm for t in tokens} | {w for t in tokens if (w := without_josa(t.norm))}
         i = 0
         while i < len(tokens):
@@ -213,10 +205,15 @@ class Linker:
             size, candidates = hit
             start, end = tokens[i].start, tokens[i + size - 1].end
             pid, confidence = self._choose(candidates, words, text, start)
+            facts = _nickname_facts(candidates, pid, confidence, text[start:end])
             role = _role(text, start, end, "nickname")
-            links.append(Link(pid, role, confidence, text[start:end], "nickname", start))
+            found.append(Occurrence(pid, start, end, "nickname", role, confidence, facts, size))
+            for rival in {n.paper_id for n in candidates} - {pid}:  # the model may prefer it
+                facts = _nickname_facts(candidates, rival, 0.0, text[start:end])
+                facts = (facts - {"unsettled"}) | {"rival"}
+                found.append(Occurrence(rival, start, end, "nickname", role, 0.0, facts, size))
             i += size
-        return links
+        return found
 
     def _nickname_at(
         self, text: str, tokens: list[Token], i: int
@@ -265,14 +262,58 @@ class Linker:
         return len((context - set(norms(nick.text))) & words)
 
 
+def rule_links(text: str, found: list[Occurrence]) -> list[Link]:
+    """The placement rules' own decision (the features' ``rule-*``), for comparison."""
+    return merge_links([_as_link(text, o) for o in found])
+
+
+def _as_link(text: str, found: Occurrence) -> Link:
+    method = "title" if found.method in ("title-head", "short-title") else found.method
+    evidence = text[found.start : found.end]
+    return Link(found.paper_id, found.role, found.confidence, evidence, method, found.start)
+
+
+def _settled_facts(papers: int, confidence: float) -> set[str]:
+    """How a title shared by several papers was settled: by year or author, or not."""
+    if papers == 1:
+        return {"unique"}
+    return {"shared", "settled" if confidence >= 0.7 else "unsettled"}
+
+
+def _nickname_facts(
+    candidates: list[Nickname], pid: int, confidence: float, span: str
+) -> frozenset[str]:
+    """What the matched name is, and one status of how it was settled: ``unique`` (its
+    paper's own name), ``supported``/``unsupported`` (a name that needs words of its
+    title nearby, and has them or not), ``settled``/``unsettled`` (shared by several
+    papers, and the text told them apart or not); the losers of a shared name are
+    ``rival`` (set by the caller)."""
+    nick = next(n for n in candidates if n.paper_id == pid)
+    if len({n.paper_id for n in candidates}) > 1 or nick.ambiguous:
+        facts = {"shared", "settled" if confidence >= 0.7 else "unsettled"}
+    elif nick.support:
+        facts = {"supported" if confidence >= 0.7 else "unsupported"}
+    else:
+        facts = {"unique"}
+    facts |= {"everyday"} if nick.support == 1 else set()
+    facts |= {"head-name"} if nick.support == 2 else set()
+    facts |= {"exact-case"} if nick.exact_case else set()
+    latin = [c for c in span if c.isascii() and c.isalpha()]
+    facts |= {"upper"} if latin and all(c.isupper() for c in latin) else set()
+    facts |= {"hangul"} if any("\uac00" <= c <= "\ud7a3" for c in span) else set()
+    facts |= {"digit"} if any(c.isdigit() for c in span) else set()
+    return frozenset(facts)
+
+
 def _case_ok(nick: Nickname, text: str, tokens: list[Token], i: int, size: int) -> bool:
     """Word-like nicknames need their capitals; phrases ("Objects as Points") must look
     like a title where they stand."""
     start, end = tokens[i].start, tokens[i + size - 1].end
     if nick.exact_case:
         span = re.sub(r"[\s\-·]", "", text[start:end])
-        shouted = nick.text[1:].islower() and span.isupper()  # "ADAM" for Adam
-        return span.startswith(nick.text) or shouted
+        shouted = span.isupper() and len(span) > 2  # "ADAM" for Adam, "VIT" for ViT
+        mixed = not nick.text.isupper() and not nick.text[1:].islower()
+        return span.startswith(nick.text) or shouted or (mixed and size > 1)  # "layer norm"
     if " " in nick.text.strip():
         return _looks_like_title(text, start, end)
     return True

@@ -29,6 +29,8 @@ def link_review(
         # papers made for unknown arXiv ids may have names now (landmarks): read again
         guessed = {link.paper_id for link in added if link.method == "provisional"}
         links = [link for link in linker.link(text) if link.paper_id not in guessed]
+        found = {link.paper_id for link in links}  # the decision settles their roles now
+        added = [a for a in added if a.method != "identifier" or a.paper_id not in found]
     links = merge_links(links + added)
     learned = {pid for pid, _ in learn_nicknames(session, linker, text)}
     if review.id is not None:  # a person's decisions on its links stand
