@@ -93,6 +93,7 @@ def read_pages() -> list[Page]:
 
 def open_hub(path: Path):  # type: ignore[no-untyped-def]
     from nonmun.catalog.importer import import_snapshot, store_records
+    from nonmun.catalog.landmarks import off_arxiv_records
     from nonmun.config import Settings
     from nonmun.db.engine import open_hub as open_
 
@@ -102,23 +103,9 @@ def open_hub(path: Path):  # type: ignore[no-untyped-def]
     if fresh or not marker.exists():
         for snapshot in CATALOG:
             import_snapshot(hub, snapshot)
-        store_records(hub, landmark_records(), "landmarks")
+        store_records(hub, off_arxiv_records(), "landmarks")
         marker.write_text("\n".join(map(str, CATALOG)) + "\n")
     return hub
-
-
-def landmark_records():  # type: ignore[no-untyped-def]
-    """The well-known papers of the shipped table not on arXiv (AlexNet, GloVe, …): the
-    hub knows them as a reviewer's hub would once a review named them."""
-    from nonmun.catalog.landmarks import landmarks
-    from nonmun.catalog.records import PaperRecord
-
-    return [
-        PaperRecord(title=m["title"], authors=tuple(m["authors"]), year=m["year"],
-                    venue=m.get("venue"), aliases=tuple(m["aliases"]))
-        for m in landmarks()
-        if not m["arxiv"]
-    ]  # fmt: skip
 
 
 def link_pages(hub, pages: list[Page]):  # type: ignore[no-untyped-def]
