@@ -39,8 +39,11 @@ def main() -> None:
     from nonmun.linking.linker import Linker
 
     hub = open_hub(Settings(hub=args.hub), create=True)
-    for name in FILES:
-        import_snapshot(hub, SHARED / "data" / name)  # a no-op after the first run
+    marker = args.hub / "catalog-complete"  # importing a file again re-reads it all
+    if not marker.exists():
+        for name in FILES:
+            import_snapshot(hub, SHARED / "data" / name)
+        marker.write_text("\n".join(FILES) + "\n")
     notes = []
     for path in sorted((SHARED / "corpora" / "ml-papers" / "papers").rglob("*.md")):
         text = path.read_text(encoding="utf-8")

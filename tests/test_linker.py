@@ -230,3 +230,25 @@ def test_pages_written_after_the_rules(hub: Hub, name: str) -> None:
     rp, rr, mp, mr = LABELED_AFTER[name]
     assert scores["reviewed"].precision >= rp and scores["reviewed"].recall >= rr
     assert scores["mentioned"].precision >= mp and scores["mentioned"].recall >= mr
+
+
+def test_hostile_texts(linker: Linker, hub_env: dict[str, str], tmp_path: Path) -> None:
+    """Empty texts, only URLs, only Hangul and a 1 MB page of one line link to nothing
+    wrong and do not fail (nor take long: every match reads a bounded window); through
+    ``link --jsonl`` a 5 MB line is over the limit, an error naming it."""
+    urls = " ".join(f"https://example.com/{n}" for n in range(2000))
+    page = "Attention Is All You Need 를 읽었다. " + "가나다라 " * 40
+    big = page * 4_000
+    for text in ("", "   \n\n", urls, "한국어로만 쓴 글입니다. " * 1000):
+        assert found(linker, text) == {}
+    assert set(found(linker, big)) == {"1706.03762"}
+    lines = [{"id": "e", "text": ""}, {"id": "u", "text": urls}, {"id": "h", "text": "가" * 999}]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
+    done = run_cli("link", "--jsonl", str(source), "--out", "-", env=hub_env)
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(x)["papers"] for x in done.stdout.splitlines()] == [[], [], []]
+    source.write_text(json.dumps({"id": "big", "text": page * 22_000}) + "\n")
+    failed = run_cli("link", "--jsonl", str(source), "--out", str(tmp_path / "o"), env=hub_env)
+    assert failed.returncode == 2 and f"{source}:1:" in failed.stderr, failed.stderr
+    assert "Traceback" not in failed.stderr and not (tmp_path / "o").exists()

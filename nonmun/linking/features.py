@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -110,6 +110,7 @@ _SENTENCE_END = re.compile(r"[.!?。]\s*$|[다요죠]\.?\s*$")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 _QUOTES = "\"'‘“「『[(<*"
 CUE_WINDOW = 60
+PROSE_REACH = 2000  # the prose after a naming is read this far at most
 
 
 @dataclass
@@ -292,8 +293,12 @@ def _prose_after(page: Page, occs: list[Occurrence], starts: list[int]) -> str:
     entry with a sentence about it, against a bare citation)."""
     first = min(o.start for o in occs)
     end = max(o.end for o in occs if o.start == first)
-    following = [s for s in starts if s >= end and not any(o.start == s for o in occs)]
-    until = min(following[0] if following else len(page.text), end + 2000)
+    own = {o.start for o in occs}
+    until = min(len(page.text), end + PROSE_REACH)
+    for at in starts[bisect_left(starts, end) :]:
+        if at >= until or at not in own:
+            until = min(until, at)
+            break
     return re.sub(r"\s+", " ", page.text[end:until]).strip()
 
 

@@ -56,6 +56,7 @@ class CatalogIndex:
     titles: dict[str, list[TitleEntry]] = field(default_factory=lambda: defaultdict(list))
     short_titles: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     nicknames: dict[str, list[Nickname]] = field(default_factory=lambda: defaultdict(list))
+    nickname_starts: set[str] = field(default_factory=set)  # keys' first three letters
     by_arxiv: dict[str, int] = field(default_factory=dict)
     by_ident: dict[tuple[str, str], int] = field(default_factory=dict)  # DOIs, OpenReview…
     arxiv_of: dict[int, str | None] = field(default_factory=dict)
@@ -128,6 +129,7 @@ class CatalogIndex:
         key = compact(words)
         if any(n.paper_id == pid for n in self.nicknames[key]):
             return
+        self.nickname_starts.add(key[:3])
         exact = support > 0 or _exact_case(text)
         if not support and exact and text[1:].islower():
             support = 1  # an everyday word or a first name: "Adam", "Transformer", "Gopher"

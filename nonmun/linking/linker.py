@@ -20,6 +20,7 @@ from nonmun.linking.links import Link, MentionRecord, Occurrence
 from nonmun.linking.tokens import Token, compact, norms, tokenize, without_josa
 
 SHORT_TITLE_WORDS = 5  # shorter titles must look like titles where they stand
+LINE_REACH = 2000  # how far a match's line is read each side
 _CUES = re.compile(
     r"소개(?:해\s*드리|하)[^.\n]{0,12}논문|리뷰할|이번\s*논문|오늘의\s*논문|이\s*논문은|"
     r"this paper|the paper we review|we review|(?:we|I)\s+(?:re-?)?read\b|다시\s*읽",
@@ -218,6 +219,9 @@ class Linker:
     def _nickname_at(
         self, text: str, tokens: list[Token], i: int
     ) -> tuple[int, list[Nickname]] | None:
+        first = tokens[i].norm
+        if len(first) >= 3 and first[:3] not in self.index.nickname_starts:
+            return None  # no nickname starts so: most tokens end here
         for size in range(min(MAX_NICKNAME_WORDS, len(tokens) - i), 0, -1):
             words = [t.norm for t in tokens[i : i + size]]
             keys = [compact(words)]
@@ -350,9 +354,13 @@ def _title_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    return line_start, len(text) if line_end < 0 else line_end
+    """The line around a match, at most ``LINE_REACH`` characters each side (a page of one
+    5 MB line must not make every match read all of it)."""
+    line_start = text.rfind("\n", max(0, start - LINE_REACH), start) + 1 or max(
+        0, start - LINE_REACH
+    )
+    line_end = text.find("\n", end, end + LINE_REACH)
+    return line_start, min(len(text), end + LINE_REACH) if line_end < 0 else line_end
 
 
 def _looks_like_title(text: str, start: int, end: int) -> bool:
@@ -394,8 +402,8 @@ def _role(text: str, start: int, end: int, kind: str = "title") -> str:
         heading = len(lead) <= 12 and len(lead) + len(rest) <= 60 and not ends and not listed
     if heading or (not lead and kind != "identifier" and _SUBJECT.match(text, end)):
         return "reviewed"
-    sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
-    sentence_end = min((i for i in (text.find(". ", end), line_end) if i >= 0), default=line_end)
+    sentence_start = max(text.rfind(". ", line_start, start) + 1, line_start)
+    sentence_end = min(i for i in (text.find(". ", end, line_end), line_end) if i >= 0)
     if kind != "nickname" and _CUES.search(text[sentence_start:end]):
         return "reviewed"
     if _PAPER_AFTER.match(text, end, sentence_end):

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nonmun.text.normalize import fold
 from nonmun.text.terms import PARTICLES
 
+_VERSION = re.compile(r"v(\d+)$")
 _TOKEN = re.compile(r"[0-9A-Za-z\u00C0-\u024F]+|[\uAC00-\uD7A3\u3131-\u318E]+|[^\W_]")
 
 
@@ -34,6 +36,7 @@ def norms(text: str) -> list[str]:
     return [fold(m.group()) for m in _TOKEN.finditer(text)]
 
 
+@lru_cache(maxsize=1 << 16)
 def without_josa(norm: str) -> str | None:
     """A Hangul token without its trailing particle, if it has one."""
     if not ("\uac00" <= norm[-1] <= "\ud7a3"):
@@ -46,4 +49,5 @@ def without_josa(norm: str) -> str | None:
 
 def compact(words: list[str]) -> str:
     """Nickname key: tokens joined without separators, "v2" suffixes as "2" (StyleGANv2)."""
-    return re.sub(r"v(\d+)$", r"\1", "".join(words))
+    key = "".join(words)
+    return _VERSION.sub(r"\1", key) if key[-1:].isdigit() else key

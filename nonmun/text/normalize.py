@@ -43,6 +43,9 @@ def clean_value(value: Any) -> Any:
     return value
 
 
+_PLAIN = re.compile("[\x00-\x7f\uac00-\ud7a3]*")
+
+
 def printable(text: str) -> str:
     """``text`` safe to print on a terminal: no escape sequences, no carriage returns."""
     return _CONTROL_ALL.sub("", text) if _CONTROL_ALL.search(text) else text
@@ -50,7 +53,7 @@ def printable(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case ``text`` and drop accents (é → e) while keeping Hangul syllables whole."""
-    if text.isascii():
+    if text.isascii() or _PLAIN.fullmatch(text):  # ASCII and Hangul syllables only
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
