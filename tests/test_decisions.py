@@ -118,3 +118,31 @@ def test_links_commands(demo: Hub, hub_env: dict[str, str]) -> None:
         done = run_cli(*args, env=hub_env)
         assert done.returncode != 0 and "Traceback" not in done.stderr, (args, done.stderr)
         assert done.stderr.count("\n") == 1 and message in done.stderr, (args, done.stderr)
+
+
+def test_a_confirmed_nickname_is_learned_unless_another_paper_has_it(hub: Hub) -> None:
+    """Confirming a link the linker found by a name teaches the name (like a name written
+    beside its arXiv link); a name another paper goes by is never taken over."""
+    from nonmun.catalog.importer import store_records
+    from nonmun.catalog.records import PaperRecord
+    from nonmun.db.schema import Mention, PaperAlias
+
+    store_records(hub, [
+        PaperRecord(title="INGENIOUS: Using Informative Data Subsets for Efficient Pre-Training "
+                    "of Language Models", arxiv_id="2305.06677", year=2023),
+        PaperRecord(title="Sharpness-Aware Minimization for Efficiently Improving "
+                    "Generalization", arxiv_id=SAM, year=2020),
+        PaperRecord(title="Segment Anything", arxiv_id="2304.02643", year=2023),
+    ], "test")  # fmt: skip
+    texts = {"a": "INGENIOUS는 informative한 data subsets를 골라 학습한다.",
+             "b": "SAM은 loss landscape의 sharpness를 줄이는 optimizer다."}  # fmt: skip
+    source = SourceRef("notes", "markdown")
+    with hub.session() as session:
+        store_reviews(session, [ReviewRecord(source, k, "메모", v) for k, v in texts.items()])
+        for review in session.scalars(select(Review)):
+            (mention,) = [m for m in review.mentions if m.method == "nickname"][:1]
+            decide(session, review, mention.paper, "confirm", "mentioned")
+        aliases = {(a.alias, a.origin) for a in session.scalars(select(PaperAlias))}
+        assert session.scalars(select(Mention).where(Mention.method == PERSON)).all()
+    assert ("INGENIOUS", "confirmed") in aliases  # taught
+    assert ("SAM", "confirmed") not in aliases  # the curated table gives SAM to two papers

@@ -6,8 +6,9 @@ review's mentions are stored (``mentions.py``: at import, at re-import, at
 ``link --all``), so that no re-linking overrides it: a rejected paper never comes
 back, a confirmed or added one stays, with the role the person gave. A decided link
 is stored with confidence 1 and method ``person``; its evidence is the linker's when
-it had found the paper, else "added by a person". The web app offers the same calls
-on a review's page.
+it had found the paper, else "added by a person". Confirming a link the linker found
+by a nickname teaches the nickname (``learn.learn_confirmed``). The web app offers the
+same calls on a review's page.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from nonmun.db.schema import LinkDecision, Mention, Paper, Review
 from nonmun.errors import InputError, NotFoundError
+from nonmun.linking.learn import learn_confirmed
 from nonmun.linking.linker import Link
 
 DECISIONS = ("confirm", "reject", "add")
@@ -68,6 +70,8 @@ def decide(
         session.add(found)
     found.decision, found.role = decision, chosen
     session.flush()
+    if decision == "confirm" and mention is not None and mention.method == "nickname":
+        learn_confirmed(session, paper, mention.evidence)  # the name taught, for all reviews
     _store(session, review)
 
 

@@ -6,22 +6,26 @@ name looks like a paper's name (capitals, digits or Hangul; one to four words) a
 not a generic word ("paper", "논문", "code", "Zhou et al."), it becomes an alias of the
 paper (origin ``learned``), so that reviews that name it without the link are linked
 too. A name already used for another paper is not learned: ambiguity is never added
-silently.
+silently. A person who confirms a link the linker found by a name teaches that name the
+same way (origin ``confirmed``, ``learn_confirmed``).
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nonmun.catalog.landmarks import landmarks
 from nonmun.db.bulk import insert_ignore
-from nonmun.db.schema import alias_table
+from nonmun.db.schema import Paper, PaperAlias, alias_table
 from nonmun.linking.identifiers import iter_arxiv_ids
 from nonmun.linking.index import FIELD_ACRONYMS, MAX_NICKNAME_WORDS
 from nonmun.linking.linker import Linker
 from nonmun.linking.tokens import compact, norms
-from nonmun.text.normalize import fold
+from nonmun.text.normalize import fold, title_key
 
 _LINK_TEXT = re.compile(r"\[(?P<name>[^\[\]\n]{2,30})\]\((?:https?://)?(?:www\.|export\.)?$")
 _LINE_NAME = re.compile(
@@ -60,7 +64,34 @@ def _name_before(text: str, at: int) -> str | None:
     return match.group("name").strip().strip("*_`'\"") if match else None
 
 
-def _learnable(linker: Linker, pid: int, name: str) -> bool:
+def learn_confirmed(session: Session, paper: Paper, name: str) -> bool:
+    """Store ``name`` as a nickname of ``paper`` (a person confirmed the link the linker
+    found by it), unless it is no name or another paper already goes by it."""
+    if not _name_like(name, paper.author_key):
+        return False
+    key = compact(norms(name))
+    others = {
+        pid
+        for pid, alias in session.execute(
+            select(PaperAlias.paper_id, PaperAlias.alias).where(PaperAlias.key == fold(name))
+        )
+        if pid != paper.id
+    }
+    curated = [m for m in landmarks() if key in _keys(m)]
+    own = {title_key(paper.title)} | ({paper.arxiv_id} if paper.arxiv_id else set())
+    if others or any(m["arxiv"] not in own and title_key(m["title"]) not in own for m in curated):
+        return False
+    row = {"paper_id": paper.id, "alias": name, "key": fold(name), "origin": "confirmed"}
+    insert_ignore(session.connection(), alias_table, [row])
+    return True
+
+
+def _keys(mark: dict[str, Any]) -> set[str]:
+    return {compact(norms(a)) for a in (*mark["aliases"], *mark["ambiguous_aliases"])}
+
+
+def _name_like(name: str, surname: str | None) -> bool:
+    """A paper's name, not a phrase, a field ("NLP"), a footnote or its author."""
     words = norms(name)
     if not words or len(words) > MAX_NICKNAME_WORDS or not 2 <= len(name) <= 30:
         return False
@@ -68,7 +99,11 @@ def _learnable(linker: Linker, pid: int, name: str) -> bool:
         return False
     if not re.search(r"[A-Z0-9\uac00-\ud7a3]", name) or not re.search(r"[^\W\d_]", name):
         return False  # "the method", "our baseline"; footnotes "[12]"
-    if linker.index.surname_of.get(pid) in words:
-        return False  # "Zhou (2019)": the author, not the paper
-    holders = {n.paper_id for n in linker.index.nicknames.get(compact(words), ())}
+    return not (surname and surname in words)  # "Zhou (2019)": the author, not the paper
+
+
+def _learnable(linker: Linker, pid: int, name: str) -> bool:
+    if not _name_like(name, linker.index.surname_of.get(pid)):
+        return False
+    holders = {n.paper_id for n in linker.index.nicknames.get(compact(norms(name)), ())}
     return not holders
