@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -83,8 +84,8 @@ class CatalogIndex:
         for word in set(words):
             self.word_count[word] += 1
         if categories:
-            self.fields[pid] = FIELD_ML if _ML_CATEGORY.search(categories) else FIELD_OTHER
-        if _RESOURCE.search(title):
+            self.fields[pid] = _field(categories)
+        if _RESOURCE_WORDS.intersection(words) and _RESOURCE.search(title):
             self.resources.add(pid)
         if len(words) >= KEY_WORDS:
             self.add_title(pid, words, whole=True)
@@ -146,7 +147,6 @@ class CatalogIndex:
     def load(cls, session: Session) -> CatalogIndex:
         """Index every paper of the hub, its stored aliases and the landmark nicknames."""
         index = cls()
-        by_title: dict[str, int] = {}
         query = select(
             Paper.id, Paper.arxiv_id, Paper.title, Paper.year, Paper.author_key, Paper.categories
         )
@@ -154,7 +154,6 @@ class CatalogIndex:
             query.execution_options(yield_per=20000)
         ):
             index.add_paper(pid, arxiv, title, year, surname, categories)
-            by_title.setdefault(title_key(title), pid)
         for pid, doi in session.execute(select(Paper.id, Paper.doi).where(Paper.doi.is_not(None))):
             index.by_ident[("doi", str(doi))] = pid
         for pid, scheme, value in session.execute(
@@ -163,6 +162,7 @@ class CatalogIndex:
             index.by_ident[(scheme, value)] = pid
         for pid, alias in session.execute(select(PaperAlias.paper_id, PaperAlias.alias)):
             index.add_nickname(pid, alias)
+        by_title = _by_title(session, [m["title"] for m in landmarks()])
         for mark in landmarks():
             found = index.by_arxiv.get(mark["arxiv"] or "")
             found = found if found is not None else by_title.get(title_key(mark["title"]))
@@ -208,6 +208,28 @@ _RESOURCE = re.compile(
     r"leaderboard|database|testbed|common objects in context)\b",
     re.IGNORECASE,
 )
+
+_RESOURCE_WORDS = frozenset(
+    "dataset datasets data benchmark benchmarks challenge challenges corpus corpora "
+    "environment environments suite leaderboard database testbed context".split()
+)
+
+
+@lru_cache(maxsize=4096)
+def _field(categories: str) -> int:
+    return FIELD_ML if _ML_CATEGORY.search(categories) else FIELD_OTHER
+
+
+def _by_title(session: Session, titles: list[str]) -> dict[str, int]:
+    """Catalog papers by the title keys of ``titles`` (the first paper of each key)."""
+    keys = sorted({title_key(t) for t in titles})
+    found: dict[str, int] = {}
+    for pid, key in session.execute(
+        select(Paper.id, Paper.title_key).where(Paper.title_key.in_(keys)).order_by(Paper.id)
+    ):
+        found.setdefault(key, pid)
+    return found
+
 
 _COMMON = frozenset(
     "with from that this using learning deep neural network networks model models towards "

@@ -33,6 +33,8 @@ def tokenize(text: str) -> list[Token]:
 
 def norms(text: str) -> list[str]:
     """Just the folded tokens (for catalog titles and nicknames)."""
+    if text.isascii():  # folding ASCII is lower-casing, which keeps the tokens' bounds
+        return _TOKEN.findall(text.lower())
     return [fold(m.group()) for m in _TOKEN.finditer(text)]
 
 
