@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -23,7 +24,7 @@ from typing import Any
 from nonmun.errors import NonmunError
 from nonmun.linking import features
 from nonmun.linking.index import CatalogIndex
-from nonmun.linking.links import Link, Occurrence
+from nonmun.linking.links import Link, Occurrence, stored_method
 
 MODEL = "linker-model.json"
 SUGGESTION_FLOOR = 0.2
@@ -76,18 +77,22 @@ def decide(
 ) -> list[Link]:
     """One ``Link`` per candidate paper the model keeps, in order of first appearance."""
     model = model or packaged_model()
+    by_paper: dict[int, list[Occurrence]] = defaultdict(list)
+    for occurrence in found:
+        by_paper[occurrence.paper_id].append(occurrence)
     links = []
     for pid, vector in features.candidates(index, text, found).items():
         _, mentioned, reviewed = model.probabilities(vector)
         confidence = mentioned + reviewed
         if confidence < SUGGESTION_FLOOR:
             continue
-        occs = [o for o in found if o.paper_id == pid]
+        occs = by_paper[pid]
         best = max(occs, key=lambda o: (o.method == "identifier", o.confidence))
         role = "reviewed" if reviewed >= mentioned else "mentioned"
-        method = "title" if best.method in ("title-head", "short-title") else best.method
         evidence = text[best.start : best.end]
         start = min(o.start for o in occs)
         # two decimals: finer figures are noise (catalog statistics move them a little)
-        links.append(Link(pid, role, round(confidence, 2), evidence, method, start))
+        links.append(
+            Link(pid, role, round(confidence, 2), evidence, stored_method(best.method), start)
+        )
     return sorted(links, key=lambda x: x.start)

@@ -16,7 +16,7 @@ import re
 from nonmun.linking.decision import Model, decide
 from nonmun.linking.identifiers import cvf_title, find_arxiv_ids, find_other_ids
 from nonmun.linking.index import KEY_WORDS, MAX_NICKNAME_WORDS, CatalogIndex, Nickname
-from nonmun.linking.links import Link, MentionRecord, Occurrence
+from nonmun.linking.links import Link, MentionRecord, Occurrence, stored_method
 from nonmun.linking.tokens import Token, compact, norms, tokenize, without_josa
 
 SHORT_TITLE_WORDS = 5  # shorter titles must look like titles where they stand
@@ -272,8 +272,8 @@ def rule_links(text: str, found: list[Occurrence]) -> list[Link]:
 
 
 def _as_link(text: str, found: Occurrence) -> Link:
-    method = "title" if found.method in ("title-head", "short-title") else found.method
     evidence = text[found.start : found.end]
+    method = stored_method(found.method)
     return Link(found.paper_id, found.role, found.confidence, evidence, method, found.start)
 
 

@@ -43,3 +43,8 @@ class Link:
     evidence: str
     method: str
     start: int
+
+
+def stored_method(method: str) -> str:
+    """How a link says it was found: title heads and two-word titles are titles."""
+    return "title" if method in ("title-head", "short-title") else method
