@@ -31,10 +31,12 @@ def main() -> None:
     parser.add_argument("--hub", type=Path, default=Path("/tmp/nonmun-bench-catalog"))
     args = parser.parse_args()
 
+    from sqlalchemy import func, select
+
     from nonmun.catalog.importer import import_snapshot
     from nonmun.config import Settings
     from nonmun.db.engine import open_hub
-    from nonmun.db.schema import MIN_CONFIDENCE
+    from nonmun.db.schema import MIN_CONFIDENCE, Paper
     from nonmun.linking.index import CatalogIndex
     from nonmun.linking.linker import Linker
 
@@ -54,11 +56,14 @@ def main() -> None:
     with hub.session() as session:
         index = CatalogIndex.load(session)
     load = time.perf_counter() - start
+    with hub.session(write=False) as session:
+        papers = session.scalar(select(func.count()).select_from(Paper)) or 0
     linker = Linker(index)
     start = time.perf_counter()
     recovered = in_catalog = wrong = 0
+    known = index.papers_by_arxiv(arxiv for arxiv, _ in notes)
     for arxiv, text in notes:
-        pid = index.by_arxiv.get(arxiv)
+        pid = known.get(arxiv)
         if pid is None:
             continue
         in_catalog += 1
@@ -70,7 +75,7 @@ def main() -> None:
         wrong += bool(reviewed - {pid})
     elapsed = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"catalog: {len(index.arxiv_of):,} papers, index loaded in {load:.1f} s")
+    print(f"catalog: {papers:,} papers, index loaded in {load:.1f} s")
     print(f"notes with an arXiv id: {len(notes):,}; their paper in the catalog: {in_catalog:,}")
     print(f"linked {in_catalog:,} notes in {elapsed:.2f} s = {in_catalog / elapsed:,.0f} pages/s")
     print(f"recovered from the title alone: {recovered:,} = {recovered / max(in_catalog, 1):.1%}")

@@ -120,7 +120,7 @@ def link_pages(hub, pages: list[Page]):  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     with hub.session() as session:
         index = CatalogIndex.load(session)
-        print(f"index of {len(index.arxiv_of):,} papers in {time.perf_counter() - started:.1f} s")
+        print(f"index loaded in {time.perf_counter() - started:.1f} s")
         linker = Linker(index)
         for page in pages:
             found = linker.occurrences(page.text)
@@ -136,7 +136,7 @@ def link_pages(hub, pages: list[Page]):  # type: ignore[no-untyped-def]
         titles = {pid: title for pid, title in session.execute(query)}
     for page in pages:
         page.classes = [
-            label_class(page, index.arxiv_of.get(pid), titles.get(pid, "")) for pid in page.pids
+            label_class(page, index.arxiv_id(pid), titles.get(pid, "")) for pid in page.pids
         ]
     return index, titles
 
@@ -308,7 +308,7 @@ def no_candidate(page: Page, titles: dict[int, str], arxiv_of) -> list[str]:  # 
     """The sure labels of a page that no occurrence found."""
     from nonmun.linking.evaluate import matches
 
-    named = [(arxiv_of.get(pid), titles.get(pid, "")) for pid in page.pids]
+    named = [(arxiv_of(pid), titles.get(pid, "")) for pid in page.pids]
     return [
         f"no candidate {label['role']}: {label['title'][:70]} ({label.get('arxiv')})"
         for label in page.labels
@@ -429,7 +429,7 @@ def main() -> None:
         return measure_heldout(hub)
     pages = read_pages()
     index, titles = link_pages(hub, pages)
-    index_arxiv = index.arxiv_of
+    index_arxiv = index.arxiv_id
     x, y, _, _ = matrix(pages)
     print(f"{len(pages)} pages, {len(y)} labeled candidates ({np.bincount(y).tolist()} none/m/r)")
     if args.stats:

@@ -68,7 +68,7 @@ def test_coined_title_heads_are_nicknames_with_their_titles_words(hub: Hub) -> N
         linker = Linker(CatalogIndex.load(session))
 
     def sure(text: str) -> set[str | None]:
-        return {linker.index.arxiv_of[x.paper_id] for x in linker.link(text) if x.confidence >= 0.5}
+        return {linker.index.arxiv_id(x.paper_id) for x in linker.link(text) if x.confidence >= 0.5}
 
     # BERT is curated; INGENIOUS is only a title's head: it needs words of its title nearby
     assert sure("BERT와 INGENIOUS를 읽었다. NLP 논문.") == {"1810.04805"}

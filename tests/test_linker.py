@@ -43,7 +43,7 @@ def found(linker: Linker, text: str) -> dict[str, tuple[str, float, str]]:
     """The links the learned decision counts (confidence ≥ 0.5)."""
     index = linker.index
     return {
-        index.arxiv_of[x.paper_id] or "": (x.role, x.confidence, x.method)
+        index.arxiv_id(x.paper_id) or "": (x.role, x.confidence, x.method)
         for x in linker.link(text)
         if x.confidence >= MIN_CONFIDENCE
     }
@@ -53,7 +53,7 @@ def rules(linker: Linker, text: str) -> dict[str, tuple[str, float, str]]:
     """What the placement rules say of the candidates (features of the decision)."""
     index = linker.index
     return {
-        index.arxiv_of[x.paper_id] or "": (x.role, x.confidence, x.method)
+        index.arxiv_id(x.paper_id) or "": (x.role, x.confidence, x.method)
         for x in rule_links(text, linker.occurrences(text))
         if x.confidence >= MIN_CONFIDENCE
     }
@@ -92,7 +92,7 @@ def test_shared_nickname_settled_by_context_or_left_uncertain(linker: Linker) ->
     bare = [
         x
         for x in linker.link("SAM을 써 봤다.")
-        if linker.index.arxiv_of[x.paper_id] in ("2010.01412", "2304.02643")
+        if linker.index.arxiv_id(x.paper_id) in ("2010.01412", "2304.02643")
     ]
     assert all(x.confidence < MIN_CONFIDENCE for x in bare)  # a suggestion at most, never a link
 

@@ -3,8 +3,9 @@
 The catalog (papers written or deleted, a whole snapshot loaded), the linker
 (nicknames learned) and the review store (reviews written or deleted) announce
 their writes here, inside their own transaction; the search index
-(``nonmun.search.index``) listens and updates itself in the same transaction, so
-it is never behind and a writer never imports a package above it. Listeners are
+(``nonmun.search.index``) and the linker's titles (``nonmun.linking.titles``) listen
+and update themselves in the same transaction, so they are never behind and a
+writer never imports a package above it. Listeners are
 the modules named in ``LISTENERS``, imported on the first announcement: no writer
 can forget them, and a command that writes nothing never loads them.
 """
@@ -19,7 +20,7 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 P = ParamSpec("P")
-LISTENERS = ("nonmun.search.index",)
+LISTENERS = ("nonmun.search.index", "nonmun.linking.titles")
 _loaded = False
 
 

@@ -303,6 +303,40 @@ class SearchTerm(Base):
     docs: Mapped[int] = mapped_column(Integer)
 
 
+class LinkerTitle(Base):
+    """A paper's title as the linker matches it (``nonmun/linking/titles.py``): its folded
+    words, found by ``hash`` (CRC-32 of its first three words, all of a shorter title's).
+    ``whole`` is false for the part before a title's colon. Kept by the catalog's
+    writers' announcements, so no foreign key: a deleted paper's rows go with its event."""
+
+    __tablename__ = "linker_title"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paper_id: Mapped[int] = mapped_column(Integer, index=True)
+    hash: Mapped[int] = mapped_column(Integer, index=True)
+    words: Mapped[str] = mapped_column(Text)
+    whole: Mapped[bool] = mapped_column(Boolean)
+
+
+class LinkerName(Base):
+    """A coined name before a title's colon ("BERT", "DeiT III"): a nickname candidate."""
+
+    __tablename__ = "linker_name"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paper_id: Mapped[int] = mapped_column(Integer, index=True)
+    name: Mapped[str] = mapped_column(String(40))
+
+
+class LinkerWord(Base):
+    """In how many catalog titles a folded word is: how common a name's words are."""
+
+    __tablename__ = "linker_word"
+
+    word: Mapped[str] = mapped_column(Text, primary_key=True)
+    titles: Mapped[int] = mapped_column(Integer)
+
+
 class ImportCheckpoint(Base):
     """How far an import of one file got, so that a rerun resumes after a kill."""
 
@@ -334,6 +368,9 @@ alias_table = table_of(PaperAlias)
 checkpoint_table = table_of(ImportCheckpoint)
 search_table = table_of(SearchDoc)
 search_term_table = table_of(SearchTerm)
+linker_title_table = table_of(LinkerTitle)
+linker_name_table = table_of(LinkerName)
+linker_word_table = table_of(LinkerWord)
 
 
 def include_name(name: str | None, kind: str, parent: object) -> bool:

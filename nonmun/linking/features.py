@@ -21,6 +21,7 @@ from functools import cached_property
 
 from nonmun.linking.index import FIELD_OTHER, CatalogIndex
 from nonmun.linking.links import Occurrence
+from nonmun.linking.titles import KEY_WORDS, key_of
 from nonmun.linking.tokens import compact, norms
 
 METHODS = ("identifier", "title", "title-head", "short-title", "nickname")
@@ -226,6 +227,7 @@ def candidates(index: CatalogIndex, text: str, found: list[Occurrence]) -> dict[
         "page-headings": page.share("heading"),
     }
     leads = {pid for pid, occs in by_paper.items() if any(_leads(page, o) for o in occs)}
+    index.facts(by_paper)  # one read for every candidate
     starts = sorted(o.start for o in found)
     vectors = {}
     for rank, pid in enumerate(order):
@@ -271,15 +273,14 @@ def _paper(index: CatalogIndex, page: Page, occs: list[Occurrence], total: int) 
     values["count-share"] = len(occs) / max(total, 1)
     values["first-at"] = math.log1p(first.start)
     values["first-share"] = first.start / max(len(page.text), 1)
-    pid = best.paper_id
-    year = index.year_of.get(pid)
-    values["year-in-text"] = float(year is not None and year in page.years)
-    surname = index.surname_of.get(pid)
-    values["author-in-text"] = float(bool(surname) and surname in page.words)
-    # (not "field-ml": the labeled set's supplement has no categories, so "unknown field"
-    # would stand for "labeled")
-    values["field-other"] = float(index.fields.get(pid) == FIELD_OTHER)
-    values["resource"] = float(pid in index.resources)
+    facts = index.fact(best.paper_id)
+    if facts is not None:
+        values["year-in-text"] = float(facts.year is not None and facts.year in page.years)
+        values["author-in-text"] = float(bool(facts.surname) and facts.surname in page.words)
+        # (not "field-ml": the labeled set's supplement has no categories, so "unknown
+        # field" would stand for "labeled")
+        values["field-other"] = float(facts.field == FIELD_OTHER)
+        values["resource"] = float(facts.resource)
     return values
 
 
@@ -309,11 +310,13 @@ def _dataset(name: str) -> bool:
 
 def _word_count(index: CatalogIndex, name: str) -> int:
     """How many catalog titles use the name's rarest word: everyday words are common."""
-    words = norms(name)
-    return min((index.word_count.get(w, 0) for w in words), default=0)
+    return min(index.word_counts(norms(name)).values(), default=0)
 
 
 def _crowd(index: CatalogIndex, name: str) -> int:
     """How many catalog titles begin with the name's first words ("Deep Learning …")."""
     words = norms(name)
-    return len(index.titles.get(" ".join(words[:3]), ())) if len(words) >= 3 else 0
+    if len(words) < KEY_WORDS:
+        return 0
+    key = key_of(words)
+    return len(index.titles([key]).get(key, ()))

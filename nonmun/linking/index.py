@@ -1,41 +1,43 @@
 """What the linker knows of the catalog: titles by their first words, nicknames, ids.
 
-Built once per command from the hub's papers and aliases and from the curated
-table of well-known papers (``nonmun/data/landmarks.jsonl``: nicknames, Korean
-ones included, and nicknames shared by several papers). Everything is folded
-tokens, so lookups are dictionary hits, not scans.
+Nicknames are held in memory: the hub's aliases, the curated table of well-known
+papers (``nonmun/data/landmarks.jsonl``: nicknames, Korean ones included, and
+nicknames shared by several papers) and the coined names before titles' colons.
+Titles are not: the index holds the hashes of their first words
+(``titles.py``) and reads the few entries a text may name when it reads the
+text, and a paper's year, author and arXiv id when a text names it. Everything is
+folded tokens, so lookups are set and dictionary hits, not scans.
+
+Reads go through the session the index was loaded with while its transaction is
+open (so they see what that transaction wrote), else through a connection of their
+own; papers this process adds to the catalog later are added with ``add_paper``.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from nonmun.catalog.landmarks import landmarks
-from nonmun.catalog.records import is_placeholder_title
+from nonmun.db.bulk import in_list, list_param
 from nonmun.db.schema import Paper, PaperAlias, PaperIdentifier
+from nonmun.linking import titles as stored
+from nonmun.linking.titles import KEY_WORDS, TitleEntry, key_hash, key_of, title_rows
 from nonmun.linking.tokens import compact, norms
 from nonmun.text.normalize import title_key
 
-KEY_WORDS = 3  # titles are indexed by their first three tokens
+__all__ = ["KEY_WORDS", "CatalogIndex", "Nickname", "PaperFacts", "TitleEntry"]
+
 MAX_NICKNAME_WORDS = 4
-
-
-@dataclass(frozen=True, slots=True)
-class TitleEntry:
-    """A title's folded words, or only the part before its colon (``whole`` false):
-    "An Image is Worth 16x16 Words" stands for the ViT paper in many reviews."""
-
-    words: str
-    size: int
-    paper_id: int
-    whole: bool
+CACHE_SIZE = 100_000  # title keys and papers remembered between texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,24 +54,183 @@ class Nickname:
     support: int = 0
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class PaperFacts:
+    """What the linker weighs of a paper it found: ``field`` is FIELD_ML or FIELD_OTHER
+    (None: no categories); ``resource``: its title is a dataset's, a benchmark's…"""
+
+    title: str
+    arxiv: str | None
+    year: int | None
+    surname: str
+    field: int | None
+    resource: bool
+
+
+def paper_facts(
+    title: str, arxiv: str | None, year: int | None, surname: str, categories: str
+) -> PaperFacts:
+    """The facts of one paper from its catalog columns."""
+    words = stored.title_words(title)
+    resource = bool(_RESOURCE_WORDS.intersection(words) and _RESOURCE.search(title))
+    field = _field(categories) if categories else None
+    return PaperFacts(title, arxiv, year, surname or "", field, resource)
+
+
 class CatalogIndex:
-    titles: dict[str, list[TitleEntry]] = field(default_factory=lambda: defaultdict(list))
-    short_titles: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    nicknames: dict[str, list[Nickname]] = field(default_factory=lambda: defaultdict(list))
-    nickname_starts: set[str] = field(default_factory=set)  # keys' first three letters
-    by_arxiv: dict[str, int] = field(default_factory=dict)
-    by_ident: dict[tuple[str, str], int] = field(default_factory=dict)  # DOIs, OpenReview…
-    arxiv_of: dict[int, str | None] = field(default_factory=dict)
-    year_of: dict[int, int | None] = field(default_factory=dict)
-    surname_of: dict[int, str] = field(default_factory=dict)
-    context: dict[int, frozenset[str]] = field(default_factory=dict)  # for shared nicknames
-    heads: list[tuple[int, str, str]] = field(default_factory=list)  # "BERT" of "BERT: Pre-…"
-    word_count: dict[str, int] = field(
-        default_factory=lambda: defaultdict(int)
-    )  # titles a word is in
-    fields: dict[int, int] = field(default_factory=dict)  # FIELD_ML, FIELD_OTHER (else unknown)
-    resources: set[int] = field(default_factory=set)  # datasets, benchmarks, challenges
+    """The catalog as the linker reads it (see the module's docstring)."""
+
+    def __init__(self, engine: Engine | None = None, session: Session | None = None) -> None:
+        self.nicknames: dict[str, list[Nickname]] = defaultdict(list)
+        self.nickname_starts: set[str] = set()  # keys' first three letters
+        self.hashes: set[int] = set()  # of every title's key
+        self._engine, self._session = engine, session
+        self._titles: dict[str, list[TitleEntry]] = {}
+        self._facts: dict[int, PaperFacts] = {}
+        self._words: dict[str, int] = {}
+        self._context: dict[int, frozenset[str]] = {}
+        self._added: dict[str, list[TitleEntry]] = defaultdict(list)  # by add_paper
+        self._added_facts: dict[int, PaperFacts] = {}
+        self._heads: dict[int, str] = {}  # papers named by their title's coined head
+        self._names_of: dict[int, list[Nickname]] = {}
+        self._contextual: set[int] = set()
+
+    @classmethod
+    def load(cls, session: Session) -> CatalogIndex:
+        """Index the hub's title keys, its stored aliases, the landmark nicknames and the
+        coined names before titles' colons."""
+        bind = session.get_bind()
+        engine = bind.engine if isinstance(bind, Connection) else bind
+        index = cls(engine.execution_options(nonmun_write=False), session)
+        conn = session.connection()
+        index.hashes = stored.stored_hashes(conn)
+        for pid, alias in session.execute(select(PaperAlias.paper_id, PaperAlias.alias)):
+            index.add_nickname(pid, alias)
+        marks = landmarks()
+        by_arxiv = index.papers_by_arxiv(m["arxiv"] for m in marks if m["arxiv"])
+        by_title = _by_title(session, [m["title"] for m in marks])
+        for mark in marks:
+            found = by_arxiv.get(mark["arxiv"] or "")
+            found = found if found is not None else by_title.get(title_key(mark["title"]))
+            if found is not None:
+                index.add_landmark(found, mark)
+        index.add_heads(stored.stored_names(conn))
+        index._everyday_in_hangul()
+        index._settle_context()
+        return index
+
+    # --- reading the hub ---------------------------------------------------------------
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        if self._session is not None and self._session.in_transaction():
+            yield self._session.connection()
+        elif self._engine is None:
+            raise RuntimeError("this index was made without a hub to read")
+        else:
+            with self._engine.connect() as conn:
+                yield conn
+
+    def titles(self, keys: Iterable[str]) -> dict[str, list[TitleEntry]]:
+        """The title entries found by each of ``keys`` (see ``titles.key_of``)."""
+        keys = set(keys)
+        missing = [k for k in keys if k not in self._titles and key_hash(k) in self.hashes]
+        if missing:
+            with self._reading() as conn:
+                found = stored.entries_by_key(conn, missing)
+            _bounded(self._titles).update({k: found.get(k, []) for k in missing})
+        result = {}
+        for key in keys:
+            entries = self._titles.get(key, [])
+            if key in self._added:
+                seen = {(e.paper_id, e.words) for e in entries}
+                added = self._added[key]
+                entries = entries + [e for e in added if (e.paper_id, e.words) not in seen]
+            if entries:
+                result[key] = entries
+        return result
+
+    def facts(self, pids: Iterable[int]) -> dict[int, PaperFacts]:
+        """The facts of papers ``pids`` (unknown ids are left out)."""
+        pids = set(pids)
+        missing = [p for p in pids if p not in self._facts and p not in self._added_facts]
+        if missing:
+            p = Paper
+            query = select(p.id, p.title, p.arxiv_id, p.year, p.author_key, p.categories)
+            with self._reading() as conn:
+                rows = conn.execute(
+                    query.where(in_list(conn, p.id, item=p.id.type)),
+                    {"values": list_param(conn, missing)},
+                )
+                got = {row[0]: paper_facts(*row[1:]) for row in rows}
+            _bounded(self._facts).update(got)
+        return {
+            pid: f
+            for pid in pids
+            if (f := self._added_facts.get(pid) or self._facts.get(pid)) is not None
+        }
+
+    def fact(self, pid: int) -> PaperFacts | None:
+        """The facts of one paper."""
+        return self.facts([pid]).get(pid)
+
+    def arxiv_id(self, pid: int) -> str | None:
+        """The arXiv id of paper ``pid``, if it has one."""
+        found = self.fact(pid)
+        return found.arxiv if found else None
+
+    def papers_by_arxiv(self, ids: Iterable[str]) -> dict[str, int]:
+        """The papers of these arXiv ids, by id (ids the catalog lacks are left out)."""
+        wanted = sorted(set(ids))
+        found: dict[str, int] = {}
+        if wanted:
+            with self._reading() as conn:
+                query = select(Paper.arxiv_id, Paper.id).where(in_list(conn, Paper.arxiv_id))
+                rows = conn.execute(query, {"values": list_param(conn, wanted)})
+                found |= {arxiv: pid for arxiv, pid in rows if arxiv}
+        added = self._added_facts.items()
+        return found | {f.arxiv: pid for pid, f in added if f.arxiv and f.arxiv in wanted}
+
+    def paper_by_ident(self, scheme: str, value: str) -> int | None:
+        """The paper of a DOI, an OpenReview id or another identifier."""
+        i = PaperIdentifier
+        with self._reading() as conn:
+            if scheme == "doi":
+                found = conn.scalar(select(Paper.id).where(Paper.doi == value))
+                if found is not None:
+                    return int(found)
+            query = select(i.paper_id).where(i.scheme == scheme, i.value == value)
+            found = conn.scalar(query)
+        return None if found is None else int(found)
+
+    def word_counts(self, words: Iterable[str]) -> dict[str, int]:
+        """In how many catalog titles each of ``words`` is."""
+        words = set(words)
+        missing = [w for w in words if w not in self._words]
+        if missing:
+            with self._reading() as conn:
+                found = stored.word_counts(conn, missing)
+            _bounded(self._words).update({w: found.get(w, 0) for w in missing})
+        return {w: self._words[w] for w in words}
+
+    def context(self, pid: int) -> frozenset[str]:
+        """Words that tell apart the papers sharing a nickname, and that support everyday
+        words as nicknames: their titles and other names (a title's coined head: its
+        title's other words). Other papers need none."""
+        if pid not in self._context:
+            found = self.fact(pid)
+            title = found.title if found else ""
+            if pid in self._contextual:
+                names = [n.text for n in self._names_of.get(pid, ()) if not n.ambiguous]
+                words = distinctive(" ".join([title, *names]))
+            elif pid in self._heads:
+                words = distinctive(title) - set(norms(self._heads[pid]))
+            else:
+                words = frozenset()
+            _bounded(self._context)[pid] = words
+        return self._context[pid]
+
+    # --- adding to it ------------------------------------------------------------------
 
     def add_paper(
         self,
@@ -80,50 +241,35 @@ class CatalogIndex:
         surname: str,
         categories: str = "",
     ) -> None:
-        words = [] if is_placeholder_title(title) else norms(title)
-        for word in set(words):
-            self.word_count[word] += 1
-        if categories:
-            self.fields[pid] = _field(categories)
-        if _RESOURCE_WORDS.intersection(words) and _RESOURCE.search(title):
-            self.resources.add(pid)
-        if len(words) >= KEY_WORDS:
-            self.add_title(pid, words, whole=True)
-            head = norms(title.split(":", 1)[0]) if ":" in title else []
-            if KEY_WORDS <= len(head) < len(words):
-                self.add_title(pid, head, whole=False)
-            elif head and _coined(title.split(":", 1)[0].strip()):
-                self.heads.append((pid, title.split(":", 1)[0].strip(), title))
-        elif words:
-            self.short_titles[" ".join(words)].append(pid)
-        if arxiv:
-            self.by_arxiv[arxiv] = pid
-        self.arxiv_of[pid], self.year_of[pid], self.surname_of[pid] = arxiv, year, surname
+        """A paper stored after the index was loaded (a provisional one, say)."""
+        for entry in title_rows(pid, title).entries:
+            key = key_of(entry.words.split(" "))
+            self._added[key].append(entry)
+            self.hashes.add(key_hash(key))
+        self._added_facts[pid] = paper_facts(title, arxiv, year, surname, categories)
 
-    def add_title(self, pid: int, words: list[str], whole: bool) -> None:
-        entry = TitleEntry(" ".join(words), len(words), pid, whole)
-        self.titles[" ".join(words[:KEY_WORDS])].append(entry)
-
-    def add_heads(self) -> None:
+    def add_heads(self, heads: Iterable[tuple[int, str]]) -> None:
         """Coined names before a title's colon ("BERT", "DeiT III"), unless the curated table
         gives the name to a paper already or it is a field's acronym ("NLP", "CNN")."""
-        for pid, head, title in self.heads:
+        heads = list(heads)
+        for pid, head in heads:
             key = compact(norms(head))
             if key not in self.nicknames and key not in FIELD_ACRONYMS:
                 self.add_nickname(pid, head, support=2)
-                self.context[pid] = distinctive(title) - set(norms(head))
-        taken = {compact(norms(h)) for _, h, _ in self.heads}
+                self._heads[pid] = head
+        taken = {compact(norms(h)) for _, h in heads}
         for key in taken & self.nicknames.keys():  # several papers' heads: keep them, flagged
             if len({n.paper_id for n in self.nicknames[key]}) > 1:
                 self.nicknames[key] = [replace(n, ambiguous=True) for n in self.nicknames[key]]
-        self.heads = []
 
     def add_nickname(self, pid: int, text: str, ambiguous: bool = False, support: int = 0) -> None:
         """A nickname; one too long to be a name ("Adversarial Examples Are Not Bugs") is
         matched like a short title instead."""
         words = norms(text)
         if len(words) > MAX_NICKNAME_WORDS and not ambiguous:
-            self.add_title(pid, words, whole=False)
+            key = key_of(words)
+            self._added[key].append(TitleEntry(" ".join(words), len(words), pid, False))
+            self.hashes.add(key_hash(key))
             return
         if not words or _too_common(text):
             return
@@ -143,35 +289,18 @@ class CatalogIndex:
         for alias in mark["ambiguous_aliases"]:
             self.add_nickname(pid, alias, ambiguous=True)
 
-    @classmethod
-    def load(cls, session: Session) -> CatalogIndex:
-        """Index every paper of the hub, its stored aliases and the landmark nicknames."""
-        index = cls()
-        query = select(
-            Paper.id, Paper.arxiv_id, Paper.title, Paper.year, Paper.author_key, Paper.categories
-        )
-        for pid, arxiv, title, year, surname, categories in session.execute(
-            query.execution_options(yield_per=20000)
-        ):
-            index.add_paper(pid, arxiv, title, year, surname, categories)
-        for pid, doi in session.execute(select(Paper.id, Paper.doi).where(Paper.doi.is_not(None))):
-            index.by_ident[("doi", str(doi))] = pid
-        for pid, scheme, value in session.execute(
-            select(PaperIdentifier.paper_id, PaperIdentifier.scheme, PaperIdentifier.value)
-        ):
-            index.by_ident[(scheme, value)] = pid
-        for pid, alias in session.execute(select(PaperAlias.paper_id, PaperAlias.alias)):
-            index.add_nickname(pid, alias)
-        by_title = _by_title(session, [m["title"] for m in landmarks()])
-        for mark in landmarks():
-            found = index.by_arxiv.get(mark["arxiv"] or "")
-            found = found if found is not None else by_title.get(title_key(mark["title"]))
-            if found is not None:
-                index.add_landmark(found, mark)
-        index.add_heads()
-        index._everyday_in_hangul()
-        index._load_context(session)
-        return index
+    def _settle_context(self) -> None:
+        """Which papers ``context`` is for: those sharing a nickname or known by an
+        everyday word, with their names as loaded."""
+        names: dict[int, list[Nickname]] = defaultdict(list)
+        for nicks in self.nicknames.values():
+            for n in nicks:
+                names[n.paper_id].append(n)
+        self._names_of = names
+        shared = {n.paper_id for ns in self.nicknames.values() if len(ns) > 1 for n in ns}
+        everyday = {n.paper_id for ns in self.nicknames.values() for n in ns if n.support == 1}
+        self._contextual = shared | everyday
+        self._context.clear()
 
     def _everyday_in_hangul(self) -> None:
         """A one-word Hangul name of a paper whose English name is an everyday word
@@ -184,20 +313,12 @@ class CatalogIndex:
                     for n in names
                 ]
 
-    def _load_context(self, session: Session) -> None:
-        """Words that tell apart the papers sharing a nickname, and that support everyday
-        words as nicknames: their titles and other names (without the name itself)."""
-        shared = {n.paper_id for names in self.nicknames.values() if len(names) > 1 for n in names}
-        shared |= {n.paper_id for ns in self.nicknames.values() for n in ns if n.support == 1}
-        names: dict[int, list[str]] = defaultdict(list)
-        for nicks in self.nicknames.values():
-            for n in nicks:
-                if n.paper_id in shared and not n.ambiguous:
-                    names[n.paper_id].append(n.text)
-        for pid, title in session.execute(
-            select(Paper.id, Paper.title).where(Paper.id.in_(shared))
-        ):
-            self.context[pid] = distinctive(" ".join([title, *names[pid]]))
+
+def _bounded(cache: dict[Any, Any]) -> dict[Any, Any]:
+    """``cache``, emptied first when it holds ``CACHE_SIZE`` entries."""
+    if len(cache) >= CACHE_SIZE:
+        cache.clear()
+    return cache
 
 
 FIELD_ML, FIELD_OTHER = 1, 2
@@ -243,14 +364,6 @@ FIELD_ACRONYMS = frozenset(
     "vaes nmt asr tts qa vqa mt ir kg sgd gpu gpus tpu api iot 3d 2d nas moe rag ood ssl fl "
     "xai hci ar vr slam mri ct ecg eeg ehr".split()
 )
-
-
-def _coined(head: str) -> bool:
-    """A made-up name: inner capitals (DeiT, StyleGAN), capitals (BERT) or digits (T5)."""
-    words = head.split()
-    if not 1 <= len(words) <= 3 or len(head) > 25 or sum(c.isalpha() for c in head) < 3:
-        return False  # "T1", "II": too short to own
-    return bool(re.search(r"[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d|\d[A-Za-z]", head))
 
 
 def distinctive(text: str) -> frozenset[str]:

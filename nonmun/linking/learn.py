@@ -41,8 +41,10 @@ GENERIC = frozenset(
 def learn_nicknames(session: Session, linker: Linker, text: str) -> list[tuple[int, str]]:
     """Store the names ``text`` pairs with arXiv ids of catalog papers; return them."""
     learned: dict[tuple[int, str], str] = {}
-    for hit in iter_arxiv_ids(text):
-        pid = linker.index.by_arxiv.get(hit.arxiv_id)
+    hits = list(iter_arxiv_ids(text))
+    known = linker.index.papers_by_arxiv(h.arxiv_id for h in hits)
+    for hit in hits:
+        pid = known.get(hit.arxiv_id)
         name = _name_before(text, hit.start)
         if pid is None or name is None or not _learnable(linker, pid, name):
             continue
@@ -103,7 +105,8 @@ def _name_like(name: str, surname: str | None) -> bool:
 
 
 def _learnable(linker: Linker, pid: int, name: str) -> bool:
-    if not _name_like(name, linker.index.surname_of.get(pid)):
+    facts = linker.index.fact(pid)
+    if not _name_like(name, facts.surname if facts else None):
         return False
     holders = {n.paper_id for n in linker.index.nicknames.get(compact(norms(name)), ())}
     return not holders

@@ -17,6 +17,7 @@ from nonmun.linking.decision import Model, decide
 from nonmun.linking.identifiers import cvf_title, find_arxiv_ids, find_other_ids
 from nonmun.linking.index import KEY_WORDS, MAX_NICKNAME_WORDS, CatalogIndex, Nickname
 from nonmun.linking.links import Link, MentionRecord, Occurrence, stored_method
+from nonmun.linking.titles import TitleEntry, key_of
 from nonmun.linking.tokens import Token, compact, norms, tokenize, without_josa
 
 SHORT_TITLE_WORDS = 5  # shorter titles must look like titles where they stand
@@ -68,30 +69,39 @@ class Linker:
         found += self._identifiers(text)
         tokens = tokenize(text)
         covered: set[int] = set()
-        found += self._titles(text, tokens, covered)
-        found += self._short_titles(text)
+        words = [t.norm for t in tokens]
+        spans = _title_spans(text)
+        keys = {key_of(words[i : i + KEY_WORDS]) for i in range(len(words) - KEY_WORDS + 1)}
+        keys |= {key_of(w) for start, end in spans if len(w := norms(text[start:end])) == 2}
+        titles = self.index.titles(keys)
+        found += self._titles(text, tokens, titles, covered)
+        found += self._short_titles(text, spans, titles)
         found += self._nicknames(text, tokens, covered)
         return found
 
     def missing_ids(self, text: str) -> list[tuple[str, str, str]]:
         """arXiv ids in ``text`` that the catalog lacks: (id, role, evidence) each."""
         missing = {}
-        for hit in find_arxiv_ids(text):
-            if hit.arxiv_id not in self.index.by_arxiv and hit.arxiv_id not in missing:
+        hits = find_arxiv_ids(text)
+        known = self.index.papers_by_arxiv(h.arxiv_id for h in hits)
+        for hit in hits:
+            if hit.arxiv_id not in known and hit.arxiv_id not in missing:
                 role = _role(text, hit.start, hit.start + len(hit.evidence), "identifier")
                 missing[hit.arxiv_id] = (hit.arxiv_id, role, hit.evidence)
         return list(missing.values())
 
     def _identifiers(self, text: str) -> list[Occurrence]:
         found = []
-        for hit in find_arxiv_ids(text):
-            pid = self.index.by_arxiv.get(hit.arxiv_id)
+        hits = find_arxiv_ids(text)
+        known = self.index.papers_by_arxiv(h.arxiv_id for h in hits)
+        for hit in hits:
+            pid = known.get(hit.arxiv_id)
             if pid is not None:
                 end = hit.start + len(hit.evidence)
                 role = _role(text, hit.start, end, "identifier")
                 found.append(Occurrence(pid, hit.start, end, "identifier", role, 1.0))
         for other in find_other_ids(text):
-            pid = self.index.by_ident.get((other.scheme, other.value))
+            pid = self.index.paper_by_ident(other.scheme, other.value)
             pid = self._cvf_paper(other.value) if pid is None and other.scheme == "cvf" else pid
             if pid is not None:
                 end = other.start + len(other.evidence)
@@ -104,20 +114,26 @@ class Linker:
         words = norms(cvf_title(value))
         if len(words) < KEY_WORDS:
             return None
-        joined = " ".join(words)
+        joined, key = " ".join(words), key_of(words)
         found = {
             e.paper_id
-            for e in self.index.titles.get(" ".join(words[:KEY_WORDS]), ())
+            for e in self.index.titles([key]).get(key, ())
             if e.whole and (e.words == joined or e.words.startswith(joined + " "))
         }
         return found.pop() if len(found) == 1 else None
 
-    def _titles(self, text: str, tokens: list[Token], covered: set[int]) -> list[Occurrence]:
+    def _titles(
+        self,
+        text: str,
+        tokens: list[Token],
+        titles: dict[str, list[TitleEntry]],
+        covered: set[int],
+    ) -> list[Occurrence]:
         words = [t.norm for t in tokens]
         found = []
         i = 0
         while i < len(words):
-            best = self._title_at(words, i)
+            best = _title_at(titles, words, i)
             if best is None:
                 i += 1
                 continue
@@ -141,27 +157,16 @@ class Linker:
             i += size
         return found
 
-    def _title_at(self, words: list[str], i: int) -> tuple[int, list[int], bool] | None:
-        """The longest catalog title (or title head) at token ``i``: its length, its papers
-        and whether it is a whole title rather than the part before a colon."""
-        best: tuple[int, list[int], bool] | None = None
-        for entry in self.index.titles.get(" ".join(words[i : i + 3]), ()):
-            size = entry.size
-            if (best is None or size >= best[0]) and " ".join(words[i : i + size]) == entry.words:
-                if best and best[0] == size:
-                    pids = best[1] if entry.paper_id in best[1] else [*best[1], entry.paper_id]
-                    best = (size, pids, best[2] or entry.whole)
-                else:
-                    best = (size, [entry.paper_id], entry.whole)
-        return best
-
-    def _short_titles(self, text: str) -> list[Occurrence]:
+    def _short_titles(
+        self, text: str, spans: list[tuple[int, int]], titles: dict[str, list[TitleEntry]]
+    ) -> list[Occurrence]:
         """Two-word titles ("Neural Processes", "Segment Anything"), only where they are
         plainly a title: quoted, or heading the text or a line with a review mark or byline."""
         found = []
-        for start, end in _title_spans(text):
+        for start, end in spans:
             words = norms(text[start:end])
-            pids = self.index.short_titles.get(" ".join(words)) if len(words) == 2 else None
+            entries = titles.get(key_of(words), ()) if len(words) == 2 else ()
+            pids = list(dict.fromkeys(e.paper_id for e in entries if e.whole and e.size == 2))
             if pids:
                 pid, confidence = self._settle(pids, text, start)
                 facts = frozenset(_settled_facts(len(pids), confidence))
@@ -175,8 +180,8 @@ class Linker:
         ("(ICLR 2020) - Wen et al."); a wrong byline takes nothing away."""
         near = text[end : end + 120]
         line = near.split("\n", 1)[0]
-        year = self.index.year_of.get(pid)
-        surname = self.index.surname_of.get(pid)
+        facts = self.index.fact(pid)
+        year, surname = (facts.year, facts.surname) if facts else (None, "")
         years = {int(y) for y in _YEAR.findall(line)}
         by_year = year is not None and any(abs(y - year) <= 1 for y in years)
         by_author = bool(surname) and surname in norms(line)
@@ -188,9 +193,10 @@ class Linker:
             return pids[0], 1.0
         near = text[max(0, start - 200) : start + 400].lower()
         years = {int(y) for y in _YEAR.findall(near)}
+        facts = self.index.facts(pids)
         for pid in pids:
-            surname = self.index.surname_of.get(pid, "")
-            if self.index.year_of.get(pid) in years or (surname and surname in near):
+            found = facts.get(pid)
+            if found and (found.year in years or (found.surname and found.surname in near)):
                 return pid, 0.9
         return pids[0], 0.4
 
@@ -254,7 +260,8 @@ class Linker:
             best = max(candidates, key=lambda n: overlap[n.paper_id])
             return best.paper_id, 0.75 if ranked[0] >= best.support else 0.45
         years = {int(y) for y in _YEAR.findall(text[max(0, at - 150) : at + 150])}
-        dated = [n for n in candidates if self.index.year_of.get(n.paper_id) in years]
+        facts = self.index.facts(n.paper_id for n in candidates)
+        dated = [n for n in candidates if (f := facts.get(n.paper_id)) and f.year in years]
         if len(dated) == 1:
             return dated[0].paper_id, 0.7
         return candidates[0].paper_id, 0.3
@@ -262,13 +269,32 @@ class Linker:
     def _overlap(self, nick: Nickname, words: set[str]) -> int:
         """How many words of the paper's title and other names the text uses, besides
         the name itself."""
-        context = self.index.context.get(nick.paper_id, frozenset())
+        context = self.index.context(nick.paper_id)
         return len((context - set(norms(nick.text))) & words)
 
 
 def rule_links(text: str, found: list[Occurrence]) -> list[Link]:
     """The placement rules' own decision (the features' ``rule-*``), for comparison."""
     return merge_links([_as_link(text, o) for o in found])
+
+
+def _title_at(
+    titles: dict[str, list[TitleEntry]], words: list[str], i: int
+) -> tuple[int, list[int], bool] | None:
+    """The longest catalog title (or title head) at token ``i``: its length, its papers
+    and whether it is a whole title rather than the part before a colon."""
+    best: tuple[int, list[int], bool] | None = None
+    for entry in titles.get(key_of(words[i : i + KEY_WORDS]), ()):
+        size = entry.size
+        if size < KEY_WORDS:
+            continue  # a two-word title: only where it stands as one (``_short_titles``)
+        if (best is None or size >= best[0]) and " ".join(words[i : i + size]) == entry.words:
+            if best and best[0] == size:
+                pids = best[1] if entry.paper_id in best[1] else [*best[1], entry.paper_id]
+                best = (size, pids, best[2] or entry.whole)
+            else:
+                best = (size, [entry.paper_id], entry.whole)
+    return best
 
 
 def _as_link(text: str, found: Occurrence) -> Link:
