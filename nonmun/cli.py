@@ -857,12 +857,15 @@ def search_query(
 
 @app.command("reindex")
 def search_reindex(ctx: typer.Context) -> None:
-    """Rebuild the search index from the hub's papers and reviews."""
+    """Rebuild the search index and the linker's titles."""
+    from nonmun.linking.titles import rebuild
     from nonmun.search.index import reindex
 
     with _hub(ctx, write=True) as hub, hub.session() as session, err.status("indexing…") as bar:
         count = reindex(session, lambda done, total: bar.update(f"indexing {done} of {total}"))
-    out.print(f"{count} documents indexed")
+        bar.update("the linker's titles")
+        titles = rebuild(session.connection())
+    out.print(f"{count} documents indexed; {titles} papers' titles for the linker")
 
 
 @export_app.command("markdown")

@@ -227,7 +227,8 @@ def candidates(index: CatalogIndex, text: str, found: list[Occurrence]) -> dict[
         "page-headings": page.share("heading"),
     }
     leads = {pid for pid, occs in by_paper.items() if any(_leads(page, o) for o in occs)}
-    index.facts(by_paper)  # one read for every candidate
+    index.facts(by_paper)  # one read for every candidate, one for their names' words
+    index.word_counts(w for o in found for w in norms(text[o.start : o.end]))
     starts = sorted(o.start for o in found)
     vectors = {}
     for rank, pid in enumerate(order):

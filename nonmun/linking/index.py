@@ -16,6 +16,7 @@ own; papers this process adds to the catalog later are added with ``add_paper``.
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -27,7 +28,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from nonmun.catalog.landmarks import landmarks
-from nonmun.db.bulk import in_list, list_param
+from nonmun.db.bulk import select_in
 from nonmun.db.schema import Paper, PaperAlias, PaperIdentifier
 from nonmun.linking import titles as stored
 from nonmun.linking.titles import KEY_WORDS, TitleEntry, key_hash, key_of, title_rows
@@ -38,6 +39,7 @@ __all__ = ["KEY_WORDS", "CatalogIndex", "Nickname", "PaperFacts", "TitleEntry"]
 
 MAX_NICKNAME_WORDS = 4
 CACHE_SIZE = 100_000  # title keys and papers remembered between texts
+_FACTS = "SELECT id, title, arxiv_id, year, author_key, categories FROM paper WHERE id IN_VALUES"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +84,10 @@ class CatalogIndex:
 
     def __init__(self, engine: Engine | None = None, session: Session | None = None) -> None:
         self.nicknames: dict[str, list[Nickname]] = defaultdict(list)
-        self.nickname_starts: set[str] = set()  # keys' first three letters
+        self.nickname_starts: set[str] = set()  # every beginning of every key
         self.hashes: set[int] = set()  # of every title's key
         self._engine, self._session = engine, session
+        self._held = threading.local()
         self._titles: dict[str, list[TitleEntry]] = {}
         self._facts: dict[int, PaperFacts] = {}
         self._words: dict[str, int] = {}
@@ -117,26 +120,35 @@ class CatalogIndex:
         index.add_heads(stored.stored_names(conn))
         index._everyday_in_hangul()
         index._settle_context()
+        index.facts(index._names_of)  # nicknames' papers: read once, not per text
         return index
 
     # --- reading the hub ---------------------------------------------------------------
 
     @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        if self._session is not None and self._session.in_transaction():
+    def reading(self) -> Iterator[Connection]:
+        """A connection for the index's reads; those inside share it (a text's lookups)."""
+        held = getattr(self._held, "conn", None)
+        if held is not None:
+            yield held
+        elif self._session is not None and self._session.in_transaction():
             yield self._session.connection()
         elif self._engine is None:
             raise RuntimeError("this index was made without a hub to read")
         else:
             with self._engine.connect() as conn:
-                yield conn
+                self._held.conn = conn
+                try:
+                    yield conn
+                finally:
+                    self._held.conn = None
 
     def titles(self, keys: Iterable[str]) -> dict[str, list[TitleEntry]]:
         """The title entries found by each of ``keys`` (see ``titles.key_of``)."""
         keys = set(keys)
         missing = [k for k in keys if k not in self._titles and key_hash(k) in self.hashes]
         if missing:
-            with self._reading() as conn:
+            with self.reading() as conn:
                 found = stored.entries_by_key(conn, missing)
             _bounded(self._titles).update({k: found.get(k, []) for k in missing})
         result = {}
@@ -155,13 +167,8 @@ class CatalogIndex:
         pids = set(pids)
         missing = [p for p in pids if p not in self._facts and p not in self._added_facts]
         if missing:
-            p = Paper
-            query = select(p.id, p.title, p.arxiv_id, p.year, p.author_key, p.categories)
-            with self._reading() as conn:
-                rows = conn.execute(
-                    query.where(in_list(conn, p.id, item=p.id.type)),
-                    {"values": list_param(conn, missing)},
-                )
+            with self.reading() as conn:
+                rows = select_in(conn, _FACTS, missing)
                 got = {row[0]: paper_facts(*row[1:]) for row in rows}
             _bounded(self._facts).update(got)
         return {
@@ -184,17 +191,16 @@ class CatalogIndex:
         wanted = sorted(set(ids))
         found: dict[str, int] = {}
         if wanted:
-            with self._reading() as conn:
-                query = select(Paper.arxiv_id, Paper.id).where(in_list(conn, Paper.arxiv_id))
-                rows = conn.execute(query, {"values": list_param(conn, wanted)})
-                found |= {arxiv: pid for arxiv, pid in rows if arxiv}
+            with self.reading() as conn:
+                sql = "SELECT arxiv_id, id FROM paper WHERE arxiv_id IN_VALUES"
+                found |= {arxiv: pid for arxiv, pid in select_in(conn, sql, wanted)}
         added = self._added_facts.items()
         return found | {f.arxiv: pid for pid, f in added if f.arxiv and f.arxiv in wanted}
 
     def paper_by_ident(self, scheme: str, value: str) -> int | None:
         """The paper of a DOI, an OpenReview id or another identifier."""
         i = PaperIdentifier
-        with self._reading() as conn:
+        with self.reading() as conn:
             if scheme == "doi":
                 found = conn.scalar(select(Paper.id).where(Paper.doi == value))
                 if found is not None:
@@ -208,7 +214,7 @@ class CatalogIndex:
         words = set(words)
         missing = [w for w in words if w not in self._words]
         if missing:
-            with self._reading() as conn:
+            with self.reading() as conn:
                 found = stored.word_counts(conn, missing)
             _bounded(self._words).update({w: found.get(w, 0) for w in missing})
         return {w: self._words[w] for w in words}
@@ -276,7 +282,7 @@ class CatalogIndex:
         key = compact(words)
         if any(n.paper_id == pid for n in self.nicknames[key]):
             return
-        self.nickname_starts.add(key[:3])
+        self.nickname_starts.update(key[:end] for end in range(1, len(key) + 1))
         exact = support > 0 or _exact_case(text)
         if not support and exact and text[1:].islower():
             support = 1  # an everyday word or a first name: "Adam", "Transformer", "Gopher"

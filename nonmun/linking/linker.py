@@ -61,10 +61,15 @@ class Linker:
     def link(self, text: str) -> list[Link]:
         """Every paper named in ``text``, one ``Link`` each, in order of first appearance
         (links under ``MIN_CONFIDENCE`` are suggestions)."""
-        return decide(self.index, text, self.occurrences(text), self.model)
+        with self.index.reading():
+            return decide(self.index, text, self.occurrences(text), self.model)
 
     def occurrences(self, text: str) -> list[Occurrence]:
         """Every place ``text`` names a catalog paper: the candidates to decide."""
+        with self.index.reading():
+            return self._occurrences(text)
+
+    def _occurrences(self, text: str) -> list[Occurrence]:
         found: list[Occurrence] = []
         found += self._identifiers(text)
         tokens = tokenize(text)
@@ -130,7 +135,7 @@ class Linker:
         covered: set[int],
     ) -> list[Occurrence]:
         words = [t.norm for t in tokens]
-        found = []
+        matches = []
         i = 0
         while i < len(words):
             best = _title_at(titles, words, i)
@@ -143,6 +148,12 @@ class Linker:
             if short and not _looks_like_title(text, start, end):
                 i += 1
                 continue
+            matches.append((i, size, pids, whole))
+            i += size
+        self.index.facts(pid for *_, pids, _ in matches for pid in pids)  # read at once
+        found = []
+        for i, size, pids, whole in matches:
+            start, end = tokens[i].start, tokens[i + size - 1].end
             pid, confidence = self._settle(pids, text, start)
             facts = _settled_facts(len(pids), confidence)
             confidence *= 0.95 if size >= SHORT_TITLE_WORDS else 0.85
@@ -154,7 +165,6 @@ class Linker:
                 Occurrence(pid, start, end, method, role, supported, frozenset(facts), size)
             )
             covered.update(range(i, i + size))
-            i += size
         return found
 
     def _short_titles(
@@ -225,9 +235,11 @@ class Linker:
     def _nickname_at(
         self, text: str, tokens: list[Token], i: int
     ) -> tuple[int, list[Nickname]] | None:
-        first = tokens[i].norm
-        if len(first) >= 3 and first[:3] not in self.index.nickname_starts:
-            return None  # no nickname starts so: most tokens end here
+        first, starts = tokens[i].norm, self.index.nickname_starts
+        if first not in starts and compact([first]) not in starts:
+            stripped = without_josa(first)
+            if not stripped or stripped not in starts:
+                return None  # no nickname starts so: most tokens end here
         for size in range(min(MAX_NICKNAME_WORDS, len(tokens) - i), 0, -1):
             words = [t.norm for t in tokens[i : i + size]]
             keys = [compact(words)]

@@ -28,7 +28,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from nonmun.catalog.records import is_placeholder_title
 from nonmun.db import events
-from nonmun.db.bulk import bulk_insert, in_list, list_param
+from nonmun.db.bulk import bulk_insert, in_list, list_param, select_in
 from nonmun.db.schema import (
     linker_name_table,
     linker_title_table,
@@ -121,23 +121,20 @@ def entries_by_key(conn: Connection, keys: Iterable[str]) -> dict[str, list[Titl
     found: dict[str, list[TitleEntry]] = defaultdict(list)
     if not wanted:
         return found
-    t = linker_title_table.c
-    query = select(t.paper_id, t.words, t.whole).where(in_list(conn, t.hash, item=t.hash.type))
-    rows = conn.execute(query.order_by(t.id), {"values": list_param(conn, wanted)})
-    for pid, words, whole in rows:
+    sql = "SELECT paper_id, words, whole FROM linker_title WHERE hash IN_VALUES ORDER BY id"
+    keys = set(wanted.values())
+    for pid, words, whole in select_in(conn, sql, list(wanted)):
         split = words.split(" ")
         key = key_of(split)
-        if key in wanted.values():
+        if key in keys:
             found[key].append(TitleEntry(words, len(split), pid, bool(whole)))
     return found
 
 
 def word_counts(conn: Connection, words: Iterable[str]) -> dict[str, int]:
     """In how many titles each of ``words`` is (words in none are left out)."""
-    t = linker_word_table.c
-    query = select(t.word, t.titles).where(in_list(conn, t.word))
-    rows = conn.execute(query, {"values": list_param(conn, sorted(set(words)))})
-    return {word: titles for word, titles in rows}
+    sql = "SELECT word, titles FROM linker_word WHERE word IN_VALUES"
+    return {word: titles for word, titles in select_in(conn, sql, sorted(set(words)))}
 
 
 # --- keeping them current --------------------------------------------------------------
