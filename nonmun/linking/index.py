@@ -257,10 +257,10 @@ class CatalogIndex:
     def add_heads(self, heads: Iterable[tuple[int, str]]) -> None:
         """Coined names before a title's colon ("BERT", "DeiT III"), unless the curated table
         gives the name to a paper already or it is a field's acronym ("NLP", "CNN")."""
-        heads = list(heads)
+        heads, curated = list(heads), set(self.nicknames)
         for pid, head in heads:
             key = compact(norms(head))
-            if key not in self.nicknames and key not in FIELD_ACRONYMS:
+            if key not in curated and key not in FIELD_ACRONYMS:
                 self.add_nickname(pid, head, support=2)
                 self._heads[pid] = head
         taken = {compact(norms(h)) for _, h in heads}
