@@ -16,7 +16,7 @@ from nonmun.db.engine import Hub, alembic_config, open_hub
 from nonmun.db.schema import LinkerName, LinkerTitle, LinkerWord, Paper
 from nonmun.linking.index import CatalogIndex
 from nonmun.linking.linker import Linker
-from nonmun.linking.titles import rebuild
+from nonmun.linking.titles import GENERATION, rebuild
 
 BERT = PaperRecord(
     "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
@@ -45,7 +45,8 @@ def stored(hub: Hub) -> tuple[list[Any], list[Any], dict[str, int]]:
         t, n, w = LinkerTitle, LinkerName, LinkerWord
         titles = sorted(session.execute(select(t.paper_id, t.hash, t.words, t.whole)).all())
         names = sorted(session.execute(select(n.paper_id, n.name)).all())
-        words = {word: count for word, count in session.execute(select(w.word, w.titles)) if count}
+        rows = session.execute(select(w.word, w.titles).where(w.word != GENERATION))
+        words = {word: count for word, count in rows if count}
     return titles, names, words
 
 
@@ -111,3 +112,22 @@ def test_papers_added_after_the_index_loaded_are_found(hub: Hub) -> None:
     assert [(x.paper_id, x.role, x.method) for x in linker.link(text)] == [
         (pid, "reviewed", "title")
     ]
+
+
+def test_a_loaded_index_knows_when_the_catalog_changed(hub: Hub) -> None:
+    """A long-lived process (the web app) asks whether its index is behind the hub."""
+    store_records(hub, OTHERS, "test")
+    with hub.session() as session:
+        index = CatalogIndex.load(session)
+    assert index.current()
+    store_records(hub, OTHERS, "test")  # nothing changes
+    assert index.current()
+    store_records(hub, [BERT], "test")
+    assert not index.current()
+    with hub.session() as session:
+        again = CatalogIndex.load(session)
+    assert again.current()
+    assert [again.arxiv_id(x.paper_id) for x in Linker(again).link(BERT.title)] == ["1810.04805"]
+    with hub.connection() as conn:
+        rebuild(conn)
+    assert not again.current()

@@ -86,6 +86,7 @@ class CatalogIndex:
         self.nicknames: dict[str, list[Nickname]] = defaultdict(list)
         self.nickname_starts: set[str] = set()  # every beginning of every key
         self.hashes: set[int] = set()  # of every title's key
+        self.generation = 0  # of the hub's titles when loaded (``titles.generation``)
         self._engine, self._session = engine, session
         self._held = threading.local()
         self._titles: dict[str, list[TitleEntry]] = {}
@@ -106,6 +107,7 @@ class CatalogIndex:
         engine = bind.engine if isinstance(bind, Connection) else bind
         index = cls(engine.execution_options(nonmun_write=False), session)
         conn = session.connection()
+        index.generation = stored.generation(conn)
         index.hashes = stored.stored_hashes(conn)
         for pid, alias in session.execute(select(PaperAlias.paper_id, PaperAlias.alias)):
             index.add_nickname(pid, alias)
@@ -142,6 +144,12 @@ class CatalogIndex:
                     yield conn
                 finally:
                     self._held.conn = None
+
+    def current(self) -> bool:
+        """Whether the hub's titles are as they were at load (a long-lived process, such
+        as the web app, loads the index again when they are not)."""
+        with self.reading() as conn:
+            return stored.generation(conn) == self.generation
 
     def titles(self, keys: Iterable[str]) -> dict[str, list[TitleEntry]]:
         """The title entries found by each of ``keys`` (see ``titles.key_of``)."""

@@ -36,6 +36,7 @@ from nonmun.db.schema import (
 from nonmun.linking.tokens import norms
 
 KEY_WORDS = 3  # titles are found by their first three words
+GENERATION = ""  # linker_word's row that counts the tables' changes (no word is empty)
 BATCH = 5000
 _TITLE_COLUMNS = ["paper_id", "hash", "words", "whole"]
 
@@ -129,6 +130,13 @@ def entries_by_key(conn: Connection, keys: Iterable[str]) -> dict[str, list[Titl
     return found
 
 
+def generation(conn: Connection) -> int:
+    """How many times the tables have changed: a long-lived index is behind the catalog
+    when the count moved since it was loaded."""
+    t = linker_word_table.c
+    return int(conn.scalar(select(t.titles).where(t.word == GENERATION)) or 0)
+
+
 def word_counts(conn: Connection, words: Iterable[str]) -> dict[str, int]:
     """In how many titles each of ``words`` is (words in none are left out)."""
     sql = "SELECT word, titles FROM linker_word WHERE word IN_VALUES"
@@ -163,9 +171,9 @@ def papers_deleted(conn: Connection, ids: Sequence[int]) -> None:
 
 def rebuild(conn: Connection) -> int:
     """Make the tables again from every paper; returns how many papers were read."""
+    counts: Counter[str] = Counter({GENERATION: generation(conn) + 1})
     for table in (linker_title_table, linker_name_table, linker_word_table):
         conn.execute(delete(table))
-    counts: Counter[str] = Counter()
     papers = 0
     query = select(paper_table.c.id, paper_table.c.title).order_by(paper_table.c.id)
     for batch in conn.execute(query.execution_options(yield_per=BATCH)).partitions():
@@ -223,8 +231,8 @@ def _store(conn: Connection, made: Sequence[TitleRows]) -> None:
 
 def _count(conn: Connection, added: list[frozenset[str]], removed: list[frozenset[str]]) -> None:
     """Add one to the count of each word of the ``added`` titles, take one off for the
-    ``removed`` ones."""
-    delta: Counter[str] = Counter()
+    ``removed`` ones, and count one change of the tables."""
+    delta: Counter[str] = Counter({GENERATION: 1})
     for words in added:
         delta.update(words)
     for words in removed:
