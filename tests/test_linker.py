@@ -118,6 +118,21 @@ def test_nicknames_with_particles_and_case(linker: Linker) -> None:
     )  # the word, not the paper
 
 
+def test_hyphenated_coined_names_keep_their_case_with_or_without_the_hyphen(hub: Hub) -> None:
+    """A title's coined head with a hyphen ("vq-wav2vec") is met written so or run together,
+    never in other capitals."""
+    title = "vq-wav2vec: Self-Supervised Learning of Discrete Speech Representations"
+    store_records(
+        hub, [*PAPERS, PaperRecord(title, ("Alexei Baevski",), arxiv_id="1910.05453")], "t"
+    )
+    with hub.session() as session:
+        linker = Linker(CatalogIndex.load(session))
+    about = " learns discrete speech representations, self-supervised."
+    for written, named in (("vq-wav2vec", True), ("vqwav2vec", True), ("VQ-Wav2Vec", False)):
+        occurrences = linker.occurrences(written + about)
+        assert any(o.method == "nickname" for o in occurrences) is named, written
+
+
 def test_cli_link_interface(hub: Hub, hub_env: dict[str, str], tmp_path: Path) -> None:
     store_records(hub, PAPERS, "test")
     source = tmp_path / "in.jsonl"

@@ -355,7 +355,8 @@ def _case_ok(nick: Nickname, text: str, tokens: list[Token], i: int, size: int) 
         span = re.sub(r"[\s\-·]", "", text[start:end])
         shouted = span.isupper() and len(span) > 2  # "ADAM" for Adam, "VIT" for ViT
         mixed = not nick.text.isupper() and not nick.text[1:].islower()
-        return span.startswith(nick.text) or shouted or (mixed and size > 1)  # "layer norm"
+        own = re.sub(r"[\s\-·]", "", nick.text)  # "vq-wav2vec" is written so, or "vqwav2vec"
+        return span.startswith(own) or shouted or (mixed and size > 1)  # "layer norm"
     if " " in nick.text.strip():
         return _looks_like_title(text, start, end)
     return True
