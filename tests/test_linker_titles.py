@@ -3,6 +3,7 @@ are made by the migration for an older hub, and a loaded index reads them lazily
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -25,11 +26,9 @@ BERT = PaperRecord(
     year=2018,
     versions=(Version("v1", date(2018, 10, 11)),),
 )
-RETITLED = PaperRecord(
-    "BERT: Deep Bidirectional Pretraining of Language Encoders",
-    ("Jacob Devlin", "Ming-Wei Chang"),
-    arxiv_id="1810.04805",
-    year=2018,
+RETITLED = replace(  # a later version under a new title
+    BERT,
+    title="BERT: Deep Bidirectional Pretraining of Language Encoders",
     versions=(Version("v2", date(2019, 5, 24)),),
 )
 OTHERS = [
