@@ -1,7 +1,10 @@
 """The linker's batch interface: JSON lines in, JSON lines out; and its evaluation.
 
 Input lines are ``{"id": str, "text": str}``, with an optional ``"title": str`` (read
-as the text's first line, as a stored review's title is); output lines are ``{"id": str,
+as the text's first line, as a stored review's title is) and an optional ``"url": str``,
+the page's address (``address.py``: its words are evidence about the papers the text
+names); an ``id`` that is an http(s) URL is the page's address when no ``url`` is given.
+Output lines are ``{"id": str,
 "papers": [{"arxiv": str|null, "title": str, "role": "reviewed"|"mentioned",
 "confidence": float}]}``. Other tools depend on this shape: keep it stable.
 """
@@ -53,26 +56,31 @@ def link_jsonl(session: Session, source: Path, target: Path) -> int:
     texts = _read_texts(source)
     linker, names = Linker(CatalogIndex.load(session)), PaperNames(session)
     lines = [
-        orjson.dumps({"id": ident, "papers": names.describe(linker.link(text))})
-        for ident, text in texts
+        orjson.dumps({"id": ident, "papers": names.describe(linker.link(text, url))})
+        for ident, text, url in texts
     ]
     files.write_output(target, "".join(line.decode() + "\n" for line in lines))
     return len(lines)
 
 
-def _read_texts(path: Path) -> list[tuple[str, str]]:
+def _read_texts(path: Path) -> list[tuple[str, str, str]]:
+    """(id, text, address) of every line: the title before the text, the ``url`` or else
+    the ``id`` as the page's address."""
     texts = []
     for number, item in read_jsonl(path):
-        ident = item.get("id") if isinstance(item, dict) else None
-        text = item.get("text") if isinstance(item, dict) else None
-        title = item.get("title") if isinstance(item, dict) else None
+        item = item if isinstance(item, dict) else {}
+        ident, text = item.get("id"), item.get("text")
         if not isinstance(ident, str) or not isinstance(text, str):
             raise InputError(
                 'each line must be {"id": str, "text": str}', source=str(path), line=number
             )
-        if title is not None and not isinstance(title, str):
-            raise InputError('"title", when given, must be a string', source=str(path), line=number)
-        texts.append((ident, f"{title}\n{text}" if title else text))
+        for name in ("title", "url"):
+            if item.get(name) is not None and not isinstance(item[name], str):
+                raise InputError(
+                    f'"{name}", when given, must be a string', source=str(path), line=number
+                )
+        title = item.get("title")
+        texts.append((ident, f"{title}\n{text}" if title else text, item.get("url") or ident))
     return texts
 
 
@@ -82,6 +90,7 @@ def evaluate_file(session: Session, path: Path) -> Evaluation:
     linker, names = Linker(CatalogIndex.load(session)), PaperNames(session)
     pairs = []
     for item in items:
-        links = [x for x in linker.link(item["text"]) if x.confidence >= MIN_CONFIDENCE]
+        address = item.get("url") or item.get("id")
+        links = [x for x in linker.link(item["text"], address) if x.confidence >= MIN_CONFIDENCE]
         pairs.append((item, names.describe(links)))
     return score(pairs)

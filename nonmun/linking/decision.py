@@ -73,21 +73,29 @@ def packaged_model() -> Model:
 
 
 def decide(
-    index: CatalogIndex, text: str, found: list[Occurrence], model: Model | None = None
+    index: CatalogIndex,
+    text: str,
+    found: list[Occurrence],
+    model: Model | None = None,
+    address_at: int | None = None,
 ) -> list[Link]:
-    """One ``Link`` per candidate paper the model keeps, in order of first appearance."""
+    """One ``Link`` per candidate paper the model keeps, in order of first appearance
+    (from ``address_at`` on, ``text`` is its page's address: ``address.appended``)."""
     model = model or packaged_model()
+    address_at = len(text) if address_at is None else address_at
     by_paper: dict[int, list[Occurrence]] = defaultdict(list)
     for occurrence in found:
         by_paper[occurrence.paper_id].append(occurrence)
     links = []
-    for pid, vector in features.candidates(index, text, found).items():
+    for pid, vector in features.candidates(index, text, found, address_at).items():
         _, mentioned, reviewed = model.probabilities(vector)
         confidence = mentioned + reviewed
         if confidence < SUGGESTION_FLOOR:
             continue
         occs = by_paper[pid]
-        best = max(occs, key=lambda o: (o.method == "identifier", o.confidence))
+        best = max(
+            occs, key=lambda o: (o.method == "identifier", o.start < address_at, o.confidence)
+        )
         role = "reviewed" if reviewed >= mentioned else "mentioned"
         evidence = text[best.start : best.end]
         start = min(o.start for o in occs)

@@ -6,8 +6,9 @@ candidate paper of a text as a fixed vector of numbers for the learned decision
 nickname and what kind of name), where it stands (the first line, a heading, a list
 item, a table, a link line, a reference list, quotes), the words around it (review
 cues in Korean and English, "dataset"/"benchmark", comparisons), how often and how
-early it is named, how many other papers the text names, and whether its authors and
-year agree. The names and their order are the model's contract: ``FEATURES``.
+early it is named, how many other papers the text names, whether its authors and year
+agree, and whether the page's address names it too (``address.py``). The names and
+their order are the model's contract: ``FEATURES``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ FEATURES = (
     "dataset-name", "field-other", "resource", "other-leads", "count-ratio",
     "papers", "strong-papers", "single",
     "page-chars", "page-list-share", "page-urls", "page-headings",
+    "address", "address-review", "page-address",
 )  # fmt: skip
 
 _IDENTIFIED = FEATURES.index("method:identifier")
@@ -57,6 +59,7 @@ def identified(vector: list[float]) -> bool:
 _CUE_REVIEW = re.compile(
     r"논문\s*(?:리뷰|정리|요약|읽기|소개)|리뷰\s*(?:할|하|해)|소개\s*(?:할|하|해|드)|살펴\s*(?:볼|보)|"
     r"이번\s*(?:논문|글|포스트)|본\s*논문|이\s*논문|해당\s*논문|오늘의?\s*논문|읽은\s*논문|"
+    r"다룹니다|다루(?:는|고|려|겠)|다뤄|알아보(?:자|겠|려|도록)|"
     r"this (?:paper|work|post)|the paper|in this (?:paper|work)|"
     r"we (?:propose|introduce|present|review)|propos(?:es|ed)|introduc(?:es|ed)|present(?:s|ed)|"
     r"the authors|저자|제안(?:한|하|했)",
@@ -100,6 +103,8 @@ DATASET_NAMES = frozenset(
         "CC12M|Visual Genome|VQA|GQA|Flickr30k|AgentHarm"
     ).split("|")
 )
+# a post's address that says it reviews its subject ("/논문-리뷰-…", "/electra-review")
+_ADDRESS_REVIEW = re.compile(r"review|리뷰|정리|번역|요약|summary|explained|paper|논문", re.I)
 _REFERENCES = re.compile(
     r"^[ \t#*>]*(?:references?|bibliography|참고\s*(?:문헌|자료|논문)?|reference|출처|"
     r"related\s+(?:work|papers))[ \t:*]*$",
@@ -206,12 +211,24 @@ def places(page: Page, found: Occurrence) -> set[str]:
     return got
 
 
-def candidates(index: CatalogIndex, text: str, found: list[Occurrence]) -> dict[int, list[float]]:
-    """Every candidate paper of ``text`` and its feature vector (in ``FEATURES`` order)."""
-    page = Page(text)
+def candidates(
+    index: CatalogIndex, text: str, found: list[Occurrence], address_at: int | None = None
+) -> dict[int, list[float]]:
+    """Every candidate paper of ``text`` and its feature vector (in ``FEATURES`` order).
+
+    From ``address_at`` on, ``text`` is its page's address (``address.appended``). The
+    address is evidence about the papers the text names, never a candidate of its own:
+    what a page is about is what it says (a review that names its paper only in its URL
+    names none, as the labeled pages have it)."""
+    address_at = len(text) if address_at is None else address_at
+    page = Page(text[:address_at])
     by_paper: dict[int, list[Occurrence]] = defaultdict(list)
     for occurrence in found:
-        by_paper[occurrence.paper_id].append(occurrence)
+        if occurrence.start < address_at:
+            by_paper[occurrence.paper_id].append(occurrence)
+    addressed = {o.paper_id for o in found if o.start >= address_at}
+    reviewing = bool(_ADDRESS_REVIEW.search(text[address_at:]))
+    found = [o for o in found if o.start < address_at]
     order = sorted(by_paper, key=lambda pid: min(o.start for o in by_paper[pid]))
     strong = sum(
         any(o.method in ("identifier", "title") for o in occs) for occs in by_paper.values()
@@ -221,10 +238,11 @@ def candidates(index: CatalogIndex, text: str, found: list[Occurrence]) -> dict[
         "papers": math.log1p(len(by_paper)),
         "strong-papers": math.log1p(strong),
         "single": float(len(by_paper) == 1),
-        "page-chars": math.log1p(len(text)),
+        "page-chars": math.log1p(len(page.text)),
         "page-list-share": page.share("list-item"),
-        "page-urls": math.log1p(len(_URL.findall(text))),
+        "page-urls": math.log1p(len(_URL.findall(page.text))),
         "page-headings": page.share("heading"),
+        "page-address": float(address_at < len(text)),
     }
     leads = {pid for pid, occs in by_paper.items() if any(_leads(page, o) for o in occs)}
     index.facts(by_paper)  # one read for every candidate, one for their names' words
@@ -244,6 +262,8 @@ def candidates(index: CatalogIndex, text: str, found: list[Occurrence]) -> dict[
         values["rank"] = math.log1p(rank)
         values["is-first"] = float(rank == 0)
         values["is-most-named"] = float(len(by_paper[pid]) == most)
+        values["address"] = float(pid in addressed)
+        values["address-review"] = float(pid in addressed and reviewing)
         vectors[pid] = [values.get(name, 0.0) for name in FEATURES]
     return vectors
 

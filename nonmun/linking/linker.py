@@ -13,9 +13,16 @@ from __future__ import annotations
 
 import re
 
+from nonmun.linking.address import appended
 from nonmun.linking.decision import Model, decide
 from nonmun.linking.identifiers import cvf_title, find_arxiv_ids, find_other_ids
-from nonmun.linking.index import KEY_WORDS, MAX_NICKNAME_WORDS, CatalogIndex, Nickname
+from nonmun.linking.index import (
+    KEY_WORDS,
+    MAX_NICKNAME_WORDS,
+    CatalogIndex,
+    Nickname,
+    PaperFacts,
+)
 from nonmun.linking.links import Link, MentionRecord, Occurrence, stored_method
 from nonmun.linking.titles import TitleEntry, key_of
 from nonmun.linking.tokens import Token, compact, norms, tokenize, without_josa
@@ -58,30 +65,35 @@ class Linker:
         self.index = index
         self.model = model
 
-    def link(self, text: str) -> list[Link]:
+    def link(self, text: str, address: str | None = None) -> list[Link]:
         """Every paper named in ``text``, one ``Link`` each, in order of first appearance
-        (links under ``MIN_CONFIDENCE`` are suggestions)."""
+        (links under ``MIN_CONFIDENCE`` are suggestions). ``address``: the page's URL,
+        whose words are evidence about those papers, never a paper of their own
+        (``address.py``)."""
+        text, address_at = appended(text, address)
         with self.index.reading():
-            return decide(self.index, text, self.occurrences(text), self.model)
+            found = self._occurrences(text, address_at)
+            return decide(self.index, text, found, self.model, address_at)
 
-    def occurrences(self, text: str) -> list[Occurrence]:
-        """Every place ``text`` names a catalog paper: the candidates to decide."""
+    def occurrences(self, text: str, address_at: int | None = None) -> list[Occurrence]:
+        """Every place ``text`` names a catalog paper: the candidates to decide. From
+        ``address_at`` on, ``text`` is its page's address (``address.appended``)."""
         with self.index.reading():
-            return self._occurrences(text)
+            return self._occurrences(text, len(text) if address_at is None else address_at)
 
-    def _occurrences(self, text: str) -> list[Occurrence]:
+    def _occurrences(self, text: str, address_at: int) -> list[Occurrence]:
         found: list[Occurrence] = []
         found += self._identifiers(text)
         tokens = tokenize(text)
         covered: set[int] = set()
         words = [t.norm for t in tokens]
-        spans = _title_spans(text)
+        spans = _title_spans(text, address_at)
         keys = {key_of(words[i : i + KEY_WORDS]) for i in range(len(words) - KEY_WORDS + 1)}
         keys |= {key_of(w) for start, end in spans if len(w := norms(text[start:end])) == 2}
         titles = self.index.titles(keys)
         found += self._titles(text, tokens, titles, covered)
         found += self._short_titles(text, spans, titles)
-        found += self._nicknames(text, tokens, covered)
+        found += self._nicknames(text, tokens, covered, address_at)
         return found
 
     def missing_ids(self, text: str) -> list[tuple[str, str, str]]:
@@ -164,6 +176,7 @@ class Linker:
             found.append(
                 Occurrence(pid, start, end, method, role, supported, frozenset(facts), size)
             )
+            found += _rivals(pids, pid, start, end, method, role, size)
             covered.update(range(i, i + size))
         return found
 
@@ -183,6 +196,7 @@ class Linker:
                 confidence = self._supported(pid, text, end, confidence * 0.85)
                 role = _role(text, start, end)
                 found.append(Occurrence(pid, start, end, "short-title", role, confidence, facts, 2))
+                found += _rivals(pids, pid, start, end, "short-title", role, 2)
         return found
 
     def _supported(self, pid: int, text: str, end: int, confidence: float) -> float:
@@ -204,18 +218,22 @@ class Linker:
         near = text[max(0, start - 200) : start + 400].lower()
         years = {int(y) for y in _YEAR.findall(near)}
         facts = self.index.facts(pids)
-        for pid in pids:
+        ordered = sorted(pids, key=lambda p: _first_out(facts.get(p)))
+        for pid in ordered:
             found = facts.get(pid)
             if found and (found.year in years or (found.surname and found.surname in near)):
                 return pid, 0.9
-        return pids[0], 0.4
+        return ordered[0], 0.4
 
-    def _nicknames(self, text: str, tokens: list[Token], covered: set[int]) -> list[Occurrence]:
+    def _nicknames(
+        self, text: str, tokens: list[Token], covered: set[int], address_at: int
+    ) -> list[Occurrence]:
         found = []
         words = {t.norm for t in tokens} | {w for t in tokens if (w := without_josa(t.norm))}
         i = 0
         while i < len(tokens):
-            hit = None if i in covered else self._nickname_at(text, tokens, i)
+            caseless = tokens[i].start >= address_at and _lower_line(text, tokens[i].start)
+            hit = None if i in covered else self._nickname_at(text, tokens, i, caseless)
             if hit is None:
                 i += 1
                 continue
@@ -233,8 +251,11 @@ class Linker:
         return found
 
     def _nickname_at(
-        self, text: str, tokens: list[Token], i: int
+        self, text: str, tokens: list[Token], i: int, caseless: bool = False
     ) -> tuple[int, list[Nickname]] | None:
+        """The longest nickname at token ``i``; ``caseless``: its case says nothing (an
+        address written in lower case), so names that are no everyday word and no mere
+        title head need no capitals there."""
         first, starts = tokens[i].norm, self.index.nickname_starts
         if first not in starts and compact([first]) not in starts:
             stripped = without_josa(first)
@@ -250,7 +271,7 @@ class Linker:
                 found = [
                     n
                     for n in self.index.nicknames.get(key, ())
-                    if _case_ok(n, text, tokens, i, size)
+                    if (caseless and not n.support) or _case_ok(n, text, tokens, i, size)
                 ]
                 if found:
                     return size, found
@@ -315,6 +336,23 @@ def _as_link(text: str, found: Occurrence) -> Link:
     return Link(found.paper_id, found.role, found.confidence, evidence, method, found.start)
 
 
+def _first_out(facts: PaperFacts | None) -> tuple[int, str]:
+    """Papers by when they came out (the first of a shared title is most often the one
+    meant; its appendix, erratum or namesakes come later), unknown ones last."""
+    if facts is None:
+        return (9999, "")
+    return (facts.year or 9999, facts.arxiv or "")
+
+
+def _rivals(
+    pids: list[int], chosen: int, start: int, end: int, method: str, role: str, size: int
+) -> list[Occurrence]:
+    """The other papers of a title several share: candidates too, the model may prefer one
+    ("Dropout as a Bayesian Approximation: Appendix" against the paper itself)."""
+    facts = frozenset({"shared", "rival"})
+    return [Occurrence(p, start, end, method, role, 0.0, facts, size) for p in pids if p != chosen]
+
+
 def _settled_facts(papers: int, confidence: float) -> set[str]:
     """How a title shared by several papers was settled: by year or author, or not."""
     if papers == 1:
@@ -345,6 +383,13 @@ def _nickname_facts(
     facts |= {"hangul"} if any("\uac00" <= c <= "\ud7a3" for c in span) else set()
     facts |= {"digit"} if any(c.isdigit() for c in span) else set()
     return frozenset(facts)
+
+
+def _lower_line(text: str, at: int) -> bool:
+    """Whether the line at ``at`` is written in lower case throughout."""
+    start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+    line = text[start : end if end >= 0 else len(text)]
+    return line == line.lower()
 
 
 def _case_ok(nick: Nickname, text: str, tokens: list[Token], i: int, size: int) -> bool:
@@ -382,12 +427,13 @@ _TITLE_LINE = re.compile(
 _QUOTED = re.compile(r"[\"“‘]([^\"“”‘’\n]{3,80})[\"”’]")
 
 
-def _title_spans(text: str) -> list[tuple[int, int]]:
-    """Where a short title may stand: in quotes, or alone on the first line or on a line
-    with a review mark ("논문 리뷰:") or a byline ("(2021)", "(ICLR 2020) - Wen et al.")."""
+def _title_spans(text: str, address_at: int) -> list[tuple[int, int]]:
+    """Where a short title may stand: in quotes, or alone on the first line, on a line
+    with a review mark ("논문 리뷰:") or a byline ("(2021)", "(ICLR 2020) - Wen et al."),
+    or on a line of the page's address."""
     spans = [(m.start(1), m.end(1)) for m in _QUOTED.finditer(text)]
     for m in _TITLE_LINE.finditer(text):
-        if m.start() == 0 or m.group("mark") or m.group("byline"):
+        if not m.start() or m.start() >= address_at or m.group("mark") or m.group("byline"):
             spans.append((m.start("title"), m.end("title")))
     return spans
 

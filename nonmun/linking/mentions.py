@@ -18,17 +18,18 @@ from nonmun.linking.provisional import PaperHint, provisional_links
 def link_review(
     session: Session, review: Review, linker: Linker, hint: PaperHint | None = None
 ) -> set[int]:
-    """Replace the review's mentions with what ``linker`` finds in its title and body now,
-    with provisional papers for what the catalog lacks (``provisional.py``); learn the
-    nicknames the text pairs with identifiers (``learn.py``). Returns the papers that
-    learned a nickname (their search entries need it too)."""
+    """Replace the review's mentions with what ``linker`` finds in its title and body now
+    (its address, ``review.url``, as evidence), with provisional papers for what the
+    catalog lacks (``provisional.py``); learn the nicknames the text pairs with
+    identifiers (``learn.py``). Returns the papers that learned a nickname (their search
+    entries need it too)."""
     text = f"{review.title}\n{review.body}"
-    links = linker.link(text)
+    links = linker.link(text, review.url)
     added = provisional_links(session, linker, text, links, hint)
     if any(link.method == "identifier" for link in added):
         # papers made for unknown arXiv ids may have names now (landmarks): read again
         guessed = {link.paper_id for link in added if link.method == "provisional"}
-        links = [link for link in linker.link(text) if link.paper_id not in guessed]
+        links = [link for link in linker.link(text, review.url) if link.paper_id not in guessed]
         found = {link.paper_id for link in links}  # the decision settles their roles now
         added = [a for a in added if a.method != "identifier" or a.paper_id not in found]
     links = merge_links(links + added)
@@ -59,7 +60,7 @@ def relink_reviews(
         if progress is not None and n % 100 == 0:
             progress(n, len(reviews))
         text = f"{review.title}\n{review.body}"
-        links = linker.link(text)
+        links = linker.link(text, review.url)
         links = merge_links(links + provisional_links(session, linker, text, links, None))
         links = applied(session, review.id, links)
         learned |= {pid for pid, _ in learn_nicknames(session, linker, text)}
