@@ -42,6 +42,7 @@ FEATURES = (
     "rule-confidence", "words", "name-chars", "name-common", "title-crowd",
     "count", "first-at", "first-share", "rank", "is-first", "is-most-named", "count-share",
     "year-in-text", "author-in-text", "described", "described-item", "cue-after",
+    "cue-after-item",
     "dataset-name", "field-other", "resource", "other-leads", "count-ratio",
     "papers", "strong-papers", "single",
     "page-chars", "page-list-share", "page-urls", "page-headings",
@@ -255,6 +256,9 @@ def candidates(
         values["described"] = math.log1p(len(prose))
         values["described-item"] = values["described"] * values.get("place:list-item", 0.0)
         values["cue-after"] = float(bool(_CUE_AFTER.search(prose[:300])))
+        # a list entry with a sentence on what the paper does: reviewed, by the labels'
+        # convention; a bare entry is a citation
+        values["cue-after-item"] = values["cue-after"] * values.get("place:list-item", 0.0)
         values["other-leads"] = float(bool(leads - {pid}))
         others = max((len(o) for p, o in by_paper.items() if p != pid), default=0)
         values["count-ratio"] = math.log((1 + len(by_paper[pid])) / (1 + others))
