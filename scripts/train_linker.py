@@ -382,18 +382,19 @@ def report(pages: list[Page], titles: dict[int, str], arxiv_of, attr: str = "oof
 def averaged(pages: list[Page], titles: dict[int, str], arxiv_of, seeds: int) -> None:  # type: ignore[no-untyped-def]
     """links-real figures averaged over several draws of the folds (less noisy when two
     variants are compared; the set's own sampling noise remains)."""
-    figures = []
+    figures: list[float] = []
     for seed in range(seeds):
         cross_validate(pages, seed)
         tally = Tally()
         for page in pages:
             if page.source == "real":
                 tally.add(page, page.oof, titles, arxiv_of)  # type: ignore[attr-defined]
-        figures.append([
-            tally.tp[c] / max(tally.predicted[c], 1) if k == 0 else tally.tp[c] / tally.expected[c]
-            for c in (2, 1) for k in (0, 1)
-        ])  # fmt: skip
-    mean = np.mean(figures, axis=0)
+        for cls in (2, 1):  # precision, recall of reviewed, then of mentioned
+            figures += [
+                tally.tp[cls] / max(tally.predicted[cls], 1),
+                tally.tp[cls] / tally.expected[cls],
+            ]
+    mean = np.mean(np.reshape(figures, (seeds, 4)), axis=0)
     print(f"\nlinks-real over {seeds} fold draws: reviewed {mean[0]:.3f} / {mean[1]:.3f}, "
           f"mentioned {mean[2]:.3f} / {mean[3]:.3f}")  # fmt: skip
 

@@ -223,13 +223,12 @@ def candidates(
     names none, as the labeled pages have it)."""
     address_at = len(text) if address_at is None else address_at
     page = Page(text[:address_at])
-    by_paper: dict[int, list[Occurrence]] = defaultdict(list)
-    for occurrence in found:
-        if occurrence.start < address_at:
-            by_paper[occurrence.paper_id].append(occurrence)
     addressed = {o.paper_id for o in found if o.start >= address_at}
     reviewing = bool(_ADDRESS_REVIEW.search(text[address_at:]))
     found = [o for o in found if o.start < address_at]
+    by_paper: dict[int, list[Occurrence]] = defaultdict(list)
+    for occurrence in found:
+        by_paper[occurrence.paper_id].append(occurrence)
     order = sorted(by_paper, key=lambda pid: min(o.start for o in by_paper[pid]))
     strong = sum(
         any(o.method in ("identifier", "title") for o in occs) for occs in by_paper.values()
