@@ -380,23 +380,26 @@ def report(pages: list[Page], titles: dict[int, str], arxiv_of, attr: str = "oof
 
 
 def averaged(pages: list[Page], titles: dict[int, str], arxiv_of, seeds: int) -> None:  # type: ignore[no-untyped-def]
-    """links-real figures averaged over several draws of the folds (less noisy when two
-    variants are compared; the set's own sampling noise remains)."""
-    figures: list[float] = []
+    """Each labeled set's figures averaged over several draws of the folds (less noisy
+    when two variants are compared; the sets' own sampling noise remains)."""
+    sources = ("real", "dev", "unseen")
+    figures: dict[str, list[float]] = defaultdict(list)
     for seed in range(seeds):
         cross_validate(pages, seed)
-        tally = Tally()
+        tallies: dict[str, Tally] = defaultdict(Tally)
         for page in pages:
-            if page.source == "real":
-                tally.add(page, page.oof, titles, arxiv_of)  # type: ignore[attr-defined]
-        for cls in (2, 1):  # precision, recall of reviewed, then of mentioned
-            figures += [
-                tally.tp[cls] / max(tally.predicted[cls], 1),
-                tally.tp[cls] / tally.expected[cls],
-            ]
-    mean = np.mean(np.reshape(figures, (seeds, 4)), axis=0)
-    print(f"\nlinks-real over {seeds} fold draws: reviewed {mean[0]:.3f} / {mean[1]:.3f}, "
-          f"mentioned {mean[2]:.3f} / {mean[3]:.3f}")  # fmt: skip
+            if page.source in sources:
+                tallies[page.source].add(page, page.oof, titles, arxiv_of)  # type: ignore[attr-defined]
+        for source, tally in tallies.items():
+            for cls in (2, 1):  # precision, recall of reviewed, then of mentioned
+                figures[source] += [
+                    tally.tp[cls] / max(tally.predicted[cls], 1),
+                    tally.tp[cls] / tally.expected[cls],
+                ]
+    for source in sources:
+        mean = np.mean(np.reshape(figures[source], (seeds, 4)), axis=0)
+        print(f"\nlinks-{source} over {seeds} fold draws: reviewed {mean[0]:.3f} / "
+              f"{mean[1]:.3f}, mentioned {mean[2]:.3f} / {mean[3]:.3f}")  # fmt: skip
 
 
 def reliability(pages: list[Page], attr: str) -> None:

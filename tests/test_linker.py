@@ -80,6 +80,25 @@ def test_near_miss_titles_are_not_links(linker: Linker) -> None:
     assert found(linker, "we treat objects as points in a metric space") == {}
 
 
+def test_a_title_with_one_slip_is_still_found(linker: Linker) -> None:
+    # a misspelt word, two words a lost line break ran together, one word split apart
+    for slipped in [
+        "Sharpness-Aware Minimization for Efficiently Improving Generalisation",
+        "Sharpness-Aware Minimization for EfficientlyImproving Generalization",
+        "Sharpness-Aware Minimization for Efficiently Improving General ization",
+    ]:
+        occurrences = [o for o in linker.occurrences(slipped) if "near" in o.facts]
+        assert [linker.index.arxiv_id(o.paper_id) for o in occurrences] == ["2010.01412"]
+        assert "2010.01412" in found(linker, f"논문 리뷰: {slipped}\n\n이 논문은 좋다."), slipped
+    # two slips, or one in the words a title is found by, are another text
+    for other in [
+        "Sharpness-Aware Minimization for Efficiency Improving Generality",
+        "Sharpness-Avoiding Minimization for Efficiently Improving Generalization",
+        "Sharpness-Aware Minimization for Efficiently Improving Robustness",
+    ]:
+        assert not [o for o in linker.occurrences(other) if "near" in o.facts], other
+
+
 def test_shared_nickname_settled_by_context_or_left_uncertain(linker: Linker) -> None:
     # the text's words settle the candidate; the decision counts a settled shared name
     # only when it says more (shared names were right about half the time on real pages)

@@ -28,7 +28,7 @@ from nonmun.linking.tokens import compact, norms
 METHODS = ("identifier", "title", "title-head", "short-title", "nickname")
 FACTS = (
     "unique", "supported", "unsupported", "shared", "settled", "unsettled", "rival",
-    "byline", "everyday", "head-name", "exact-case", "upper", "hangul", "digit",
+    "byline", "everyday", "head-name", "exact-case", "upper", "hangul", "digit", "near",
 )  # fmt: skip
 PLACES = (
     "first-line", "heading", "list-item", "table", "link-line", "references", "quoted",

@@ -150,24 +150,24 @@ class Linker:
         matches = []
         i = 0
         while i < len(words):
-            best = _title_at(titles, words, i)
+            best = _title_at(titles, words, i) or _near_title_at(titles, words, i)
             if best is None:
                 i += 1
                 continue
-            size, pids, whole = best
+            size, pids, whole, near = best
             start, end = tokens[i].start, tokens[i + size - 1].end
             short = size < SHORT_TITLE_WORDS or not whole  # short titles, heads before a colon
             if short and not _looks_like_title(text, start, end):
                 i += 1
                 continue
-            matches.append((i, size, pids, whole))
+            matches.append((i, size, pids, whole, near))
             i += size
-        self.index.facts(pid for *_, pids, _ in matches for pid in pids)  # read at once
+        self.index.facts(pid for *_, pids, _, _ in matches for pid in pids)  # read at once
         found = []
-        for i, size, pids, whole in matches:
+        for i, size, pids, whole, near in matches:
             start, end = tokens[i].start, tokens[i + size - 1].end
             pid, confidence = self._settle(pids, text, start)
-            facts = _settled_facts(len(pids), confidence)
+            facts = _settled_facts(len(pids), confidence) | ({"near"} if near else set())
             confidence *= 0.95 if size >= SHORT_TITLE_WORDS else 0.85
             supported = self._supported(pid, text, end, confidence * (1.0 if whole else 0.9))
             facts |= {"byline"} if supported > confidence * (1.0 if whole else 0.9) else set()
@@ -313,10 +313,11 @@ def rule_links(text: str, found: list[Occurrence]) -> list[Link]:
 
 def _title_at(
     titles: dict[str, list[TitleEntry]], words: list[str], i: int
-) -> tuple[int, list[int], bool] | None:
-    """The longest catalog title (or title head) at token ``i``: its length, its papers
-    and whether it is a whole title rather than the part before a colon."""
-    best: tuple[int, list[int], bool] | None = None
+) -> tuple[int, list[int], bool, bool] | None:
+    """The longest catalog title (or title head) at token ``i``: its length, its papers,
+    whether it is a whole title rather than the part before a colon, and whether it is
+    only near (false here: see ``_near_title_at``)."""
+    best: tuple[int, list[int], bool, bool] | None = None
     for entry in titles.get(key_of(words[i : i + KEY_WORDS]), ()):
         size = entry.size
         if size < KEY_WORDS:
@@ -324,10 +325,78 @@ def _title_at(
         if (best is None or size >= best[0]) and " ".join(words[i : i + size]) == entry.words:
             if best and best[0] == size:
                 pids = best[1] if entry.paper_id in best[1] else [*best[1], entry.paper_id]
-                best = (size, pids, best[2] or entry.whole)
+                best = (size, pids, best[2] or entry.whole, False)
             else:
-                best = (size, [entry.paper_id], entry.whole)
+                best = (size, [entry.paper_id], entry.whole, False)
     return best
+
+
+def _near_title_at(
+    titles: dict[str, list[TitleEntry]], words: list[str], i: int
+) -> tuple[int, list[int], bool, bool] | None:
+    """A whole title of ``SHORT_TITLE_WORDS`` words or more at token ``i`` but for one slip
+    after its first words: a misspelt word ("Archietcture"), two words run together
+    ("RecognitionWithout", as pages lose a line break) or one split apart."""
+    found: dict[int, list[int]] = {}
+    for entry in titles.get(key_of(words[i : i + KEY_WORDS]), ()):
+        if entry.whole and entry.size >= SHORT_TITLE_WORDS:
+            size = _near_size(entry.words.split(), words, i)
+            if size:
+                found.setdefault(size, []).append(entry.paper_id)
+    if not found:
+        return None
+    size = max(found)
+    return size, list(dict.fromkeys(found[size])), True, True
+
+
+def _near_size(title: list[str], words: list[str], i: int) -> int:
+    """How many of ``words`` from ``i`` spell ``title`` with exactly one slip (0: none)."""
+    j, k, slipped = KEY_WORDS, i + KEY_WORDS, False
+    if words[i : i + KEY_WORDS] != title[:KEY_WORDS]:
+        return 0
+    while j < len(title):
+        if k >= len(words):
+            return 0
+        if words[k] == title[j]:
+            j, k = j + 1, k + 1
+            continue
+        if slipped:
+            return 0
+        slipped = True
+        if j + 1 < len(title) and words[k] == title[j] + title[j + 1]:
+            j, k = j + 2, k + 1  # run together
+        elif k + 1 < len(words) and title[j] == words[k] + words[k + 1]:
+            j, k = j + 1, k + 2  # split apart
+        elif misspelt(words[k], title[j]):
+            j, k = j + 1, k + 1
+        else:
+            return 0
+    return k - i if slipped else 0
+
+
+def misspelt(word: str, meant: str) -> bool:
+    """Whether ``word`` is ``meant`` (a long word) with one or two letters wrong, missing,
+    extra or swapped."""
+    if len(meant) < 6 or abs(len(word) - len(meant)) > 1 or word[:1] != meant[:1]:
+        return False
+    return _edits(word, meant, limit=2 if len(meant) >= 8 else 1) is not None
+
+
+def _edits(a: str, b: str, limit: int) -> int | None:
+    """The optimal string alignment distance of ``a`` and ``b`` if it is at most ``limit``."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for x in range(1, len(a) + 1):
+        row = [x] + [0] * len(b)
+        for y in range(1, len(b) + 1):
+            cost = a[x - 1] != b[y - 1]
+            row[y] = min(previous[y] + 1, row[y - 1] + 1, previous[y - 1] + cost)
+            if x > 1 and y > 1 and a[x - 1] == b[y - 2] and a[x - 2] == b[y - 1]:
+                row[y] = min(row[y], previous2[y - 2] + 1)
+        if min(row) > limit:
+            return None
+        previous2, previous = previous, row
+    return previous[-1] if previous[-1] <= limit else None
 
 
 def _as_link(text: str, found: Occurrence) -> Link:
