@@ -137,6 +137,25 @@ def test_nicknames_with_particles_and_case(linker: Linker) -> None:
     )  # the word, not the paper
 
 
+def test_plurals_and_other_capitals_of_curated_names(hub: Hub) -> None:
+    """A coined name written as a plural ("ViTs") is found, marked ``plural`` (a family of
+    models more often than the paper); a curated everyday word is found in a coined
+    name's capitals ("LLaMA" where landmarks.jsonl has "Llama"), never in plain ones."""
+    title = "LLaMA: Open and Efficient Foundation Language Models"
+    record = PaperRecord(title, ("Hugo Touvron",), arxiv_id="2302.13971", year=2023)
+    store_records(hub, [*PAPERS, record], "t")
+    with hub.session() as session:
+        linker = Linker(CatalogIndex.load(session))
+
+    def named(text: str) -> dict[str, frozenset[str]]:
+        return {linker.index.arxiv_id(o.paper_id) or "": o.facts for o in linker.occurrences(text)}
+
+    assert "plural" in named("ViTs는 CNN보다 데이터가 많이 필요하다.")["2010.11929"]
+    assert "plural" not in named("ViT는 이미지를 패치로 나눈다.")["2010.11929"]
+    assert "2302.13971" in named("ChatGPT, LLaMA, Alpaca 등의 LLM에 쓰인다.")
+    assert "2302.13971" not in named("a llama in the Andes")
+
+
 def test_hyphenated_coined_names_keep_their_case_with_or_without_the_hyphen(hub: Hub) -> None:
     """A title's coined head with a hyphen ("vq-wav2vec") is met written so or run together,
     never in other capitals."""

@@ -29,6 +29,7 @@ METHODS = ("identifier", "title", "title-head", "short-title", "nickname")
 FACTS = (
     "unique", "supported", "unsupported", "shared", "settled", "unsettled", "rival",
     "byline", "everyday", "head-name", "exact-case", "upper", "hangul", "digit", "near",
+    "plural",
 )  # fmt: skip
 PLACES = (
     "first-line", "heading", "list-item", "table", "link-line", "references", "quoted",

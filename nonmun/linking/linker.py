@@ -53,6 +53,7 @@ _SUBJECT = re.compile(
 )
 _LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]|[-*•·]|\[\d{1,3}\])$")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
+_PLURAL = re.compile(r"[A-Z]s$")  # "GANs", a curated name written as a plural
 
 
 __all__ = ["Link", "Linker", "MentionRecord", "Occurrence", "merge_links", "rule_links"]
@@ -257,7 +258,8 @@ class Linker:
         address written in lower case), so names that are no everyday word and no mere
         title head need no capitals there."""
         first, starts = tokens[i].norm, self.index.nickname_starts
-        if first not in starts and compact([first]) not in starts:
+        plural = first[-1:] == "s" and first[:-1] in starts
+        if first not in starts and compact([first]) not in starts and not plural:
             stripped = without_josa(first)
             if not stripped or stripped not in starts:
                 return None  # no nickname starts so: most tokens end here
@@ -272,6 +274,15 @@ class Linker:
                     n
                     for n in self.index.nicknames.get(key, ())
                     if (caseless and not n.support) or _case_ok(n, text, tokens, i, size)
+                ]
+                if found:
+                    return size, found
+            if len(words[-1]) > 2 and words[-1].endswith("s"):  # "EfficientNets", "VAEs"
+                singular = compact([*words[:-1], words[-1][:-1]])
+                found = [
+                    n
+                    for n in self.index.nicknames.get(singular, ())
+                    if n.exact_case and not n.support and _case_ok(n, text, tokens, i, size)
                 ]
                 if found:
                     return size, found
@@ -451,6 +462,9 @@ def _nickname_facts(
     facts |= {"upper"} if latin and all(c.isupper() for c in latin) else set()
     facts |= {"hangul"} if any("\uac00" <= c <= "\ud7a3" for c in span) else set()
     facts |= {"digit"} if any(c.isdigit() for c in span) else set()
+    # "GANs", "ViTs": a family of models more often than the paper
+    facts |= {"plural"} if span.endswith("s") and not nick.text.endswith("s") else set()
+    facts |= {"plural"} if _PLURAL.search(span) else set()
     return frozenset(facts)
 
 
@@ -468,9 +482,12 @@ def _case_ok(nick: Nickname, text: str, tokens: list[Token], i: int, size: int) 
     if nick.exact_case:
         span = re.sub(r"[\s\-·]", "", text[start:end])
         shouted = span.isupper() and len(span) > 2  # "ADAM" for Adam, "VIT" for ViT
+        # capitals inside a word make a coined name: a curated name that begins with a
+        # capital is met so in other capitals ("LLaMA" where the table has "Llama", "GPIpe")
+        coined = nick.text[:1].isupper() and not span.isupper() and span[1:] != span[1:].lower()
         mixed = not nick.text.isupper() and not nick.text[1:].islower()
         own = re.sub(r"[\s\-·]", "", nick.text)  # "vq-wav2vec" is written so, or "vqwav2vec"
-        return span.startswith(own) or shouted or (mixed and size > 1)  # "layer norm"
+        return span.startswith(own) or shouted or coined or (mixed and size > 1)  # "layer norm"
     if " " in nick.text.strip():
         return _looks_like_title(text, start, end)
     return True
