@@ -92,8 +92,7 @@ def read_pages() -> list[Page]:
 
 
 def open_hub(path: Path):  # type: ignore[no-untyped-def]
-    from nonmun.catalog.importer import import_snapshot, store_records
-    from nonmun.catalog.landmarks import off_arxiv_records
+    from nonmun.catalog.importer import import_snapshot
     from nonmun.config import Settings
     from nonmun.db.engine import open_hub as open_
 
@@ -103,7 +102,6 @@ def open_hub(path: Path):  # type: ignore[no-untyped-def]
     if fresh or not marker.exists():
         for snapshot in CATALOG:
             import_snapshot(hub, snapshot)
-        store_records(hub, off_arxiv_records(), "landmarks")
         marker.write_text("\n".join(map(str, CATALOG)) + "\n")
     return hub
 
@@ -137,6 +135,7 @@ def link_pages(hub, pages: list[Page]):  # type: ignore[no-untyped-def]
         wanted = {pid for page in pages for pid in page.pids}
         query = select(Paper.id, Paper.title).where(Paper.id.in_(wanted))
         titles = {pid: title for pid, title in session.execute(query)}
+        titles |= {pid: mark["title"] for pid, mark in index.known.items()}  # not stored
     for page in pages:
         page.classes = [
             label_class(page, index.arxiv_id(pid), titles.get(pid, "")) for pid in page.pids

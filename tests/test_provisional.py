@@ -3,6 +3,7 @@ completed from the arXiv API (recorded responses) by ``nonmun papers resolve``."
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sqlalchemy import select
@@ -87,6 +88,36 @@ def test_a_pages_structure_and_unknown_ids_make_provisional_papers(
             "title",
         ),
     ]
+
+
+def test_well_known_papers_outside_arxiv_link_from_an_empty_catalog(
+    hub: Hub, hub_env: dict[str, str], tmp_path: Path
+) -> None:
+    """No snapshot or API brings AlexNet or GloVe: the linker knows them from the curated
+    table, a stored link stores the paper as the table has it, once."""
+    text = "AlexNet(2012) 논문 리뷰\n\nAlexNet은 ReLU를 썼다. 단어 벡터는 GloVe를 썼다."
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": text}, ensure_ascii=False) + "\n")
+    done = run_cli("link", "--jsonl", str(source), "--out", "-", env=hub_env)
+    assert done.returncode == 0, done.stderr
+    linked = {p["title"]: (p["arxiv"], p["role"]) for p in json.loads(done.stdout)["papers"]}
+    alexnet = "ImageNet Classification with Deep Convolutional Neural Networks"
+    glove = "GloVe: Global Vectors for Word Representation"
+    assert linked[alexnet] == (None, "reviewed") and linked[glove] == (None, "mentioned")
+    assert papers(hub) == {}  # linking texts stores nothing
+
+    (tmp_path / "post.md").write_text(text, encoding="utf-8")
+    for _ in range(2):  # importing again, or linking again, makes no second paper
+        import_paths(hub, [tmp_path / "post.md"])
+        assert run_cli("link", "--all", env=hub_env).returncode == 0
+        stored = papers(hub)
+        assert stored[alexnet] == (None, False, ["Alex Krizhevsky", "Ilya Sutskever",
+                                                 "Geoffrey E. Hinton"])  # fmt: skip
+        with hub.session() as session:
+            titles = session.scalars(select(Paper.title)).all()
+            roles = dict(session.execute(select(Paper.title, Mention.role).join(Mention)).all())
+        assert glove in stored and len(titles) == len(set(titles))
+        assert roles[alexnet] == "reviewed" and roles[glove] == "mentioned"
 
 
 def test_a_marked_post_alone_makes_a_title_only_provisional_paper(hub: Hub, tmp_path: Path) -> None:

@@ -28,11 +28,14 @@ from nonmun.linking.linker import Link, Linker
 
 
 class PaperNames:
-    """arXiv ids and titles of linked papers, fetched as needed."""
+    """arXiv ids and titles of linked papers, fetched as needed (those the linker knows
+    from the curated table but the hub lacks, from the table)."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, index: CatalogIndex):
         self.session = session
-        self.cache: dict[int, tuple[str | None, str]] = {}
+        self.cache: dict[int, tuple[str | None, str]] = {
+            pid: (None, mark["title"]) for pid, mark in index.known.items()
+        }
 
     def describe(self, links: list[Link]) -> list[dict[str, Any]]:
         missing = [x.paper_id for x in links if x.paper_id not in self.cache]
@@ -54,7 +57,8 @@ class PaperNames:
 def link_jsonl(session: Session, source: Path, target: Path) -> int:
     """Link every text of ``source`` into ``target`` (``-``: standard input and output)."""
     texts = _read_texts(source)
-    linker, names = Linker(CatalogIndex.load(session)), PaperNames(session)
+    linker = Linker(CatalogIndex.load(session))
+    names = PaperNames(session, linker.index)
     lines = [
         orjson.dumps({"id": ident, "papers": names.describe(linker.link(text, url))})
         for ident, text, url in texts
@@ -87,7 +91,8 @@ def _read_texts(path: Path) -> list[tuple[str, str, str]]:
 def evaluate_file(session: Session, path: Path) -> Evaluation:
     """Run the linker on a labeled file and score it (links below ``MIN_CONFIDENCE`` ignored)."""
     items = read_labeled(path)
-    linker, names = Linker(CatalogIndex.load(session)), PaperNames(session)
+    linker = Linker(CatalogIndex.load(session))
+    names = PaperNames(session, linker.index)
     pairs = []
     for item in items:
         address = item.get("url") or item.get("id")

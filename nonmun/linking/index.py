@@ -11,6 +11,11 @@ folded tokens, so lookups are set and dictionary hits, not scans.
 Reads go through the session the index was loaded with while its transaction is
 open (so they see what that transaction wrote), else through a connection of their
 own; papers this process adds to the catalog later are added with ``add_paper``.
+
+The curated table's papers that are not on arXiv and not in the hub (AlexNet, GloVe:
+no snapshot or API brings them) are known all the same, under negative ids
+(``known``), so a review that names one links it; storing the link stores the paper
+(``provisional.known_links``), and the next index loaded finds it in the hub.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from nonmun.db.schema import Paper, PaperAlias, PaperIdentifier
 from nonmun.linking import titles as stored
 from nonmun.linking.titles import KEY_WORDS, TitleEntry, key_hash, key_of, title_rows
 from nonmun.linking.tokens import compact, norms
-from nonmun.text.normalize import title_key
+from nonmun.text.normalize import surname_key, title_key
 
 __all__ = ["KEY_WORDS", "CatalogIndex", "Nickname", "PaperFacts", "TitleEntry"]
 
@@ -98,6 +103,7 @@ class CatalogIndex:
         self._heads: dict[int, str] = {}  # papers named by their title's coined head
         self._names_of: dict[int, list[Nickname]] = {}
         self._contextual: set[int] = set()
+        self.known: dict[int, dict[str, Any]] = {}  # negative id: a landmark the hub lacks
 
     @classmethod
     def load(cls, session: Session) -> CatalogIndex:
@@ -114,12 +120,15 @@ class CatalogIndex:
         marks = landmarks()
         by_arxiv = index.papers_by_arxiv(m["arxiv"] for m in marks if m["arxiv"])
         by_title = _by_title(session, [m["title"] for m in marks])
+        heads = list(stored.stored_names(conn))
         for mark in marks:
             found = by_arxiv.get(mark["arxiv"] or "")
             found = found if found is not None else by_title.get(title_key(mark["title"]))
             if found is not None:
                 index.add_landmark(found, mark)
-        index.add_heads(stored.stored_names(conn))
+            elif not mark["arxiv"]:
+                heads += index.add_known(mark)
+        index.add_heads(heads)
         index._everyday_in_hangul()
         index._settle_context()
         index.facts(index._names_of)  # nicknames' papers: read once, not per text
@@ -261,6 +270,18 @@ class CatalogIndex:
             self._added[key].append(entry)
             self.hashes.add(key_hash(key))
         self._added_facts[pid] = paper_facts(title, arxiv, year, surname, categories)
+
+    def add_known(self, mark: dict[str, Any]) -> list[tuple[int, str]]:
+        """A landmark not on arXiv that the hub lacks, known under the next negative id;
+        returns its title's coined head, if it has one, for ``add_heads``."""
+        pid = -1 - len(self.known)
+        self.known[pid] = mark
+        authors = mark.get("authors") or ()
+        surname = surname_key(authors[0]) if authors else ""
+        self.add_paper(pid, None, mark["title"], mark.get("year"), surname)
+        self.add_landmark(pid, mark)
+        name = title_rows(pid, mark["title"]).name
+        return [(pid, name)] if name else []
 
     def add_heads(self, heads: Iterable[tuple[int, str]]) -> None:
         """Coined names before a title's colon ("BERT", "DeiT III"), unless the curated table

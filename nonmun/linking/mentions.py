@@ -12,7 +12,7 @@ from nonmun.db.schema import LinkDecision, Mention, Paper, Review
 from nonmun.linking.decisions import ADDED, PERSON, applied, mention_of
 from nonmun.linking.learn import learn_nicknames
 from nonmun.linking.linker import Link, Linker, MentionRecord, merge_links
-from nonmun.linking.provisional import PaperHint, provisional_links
+from nonmun.linking.provisional import PaperHint, known_links, provisional_links
 
 
 def link_review(
@@ -24,12 +24,13 @@ def link_review(
     identifiers (``learn.py``). Returns the papers that learned a nickname (their search
     entries need it too)."""
     text = f"{review.title}\n{review.body}"
-    links = linker.link(text, review.url)
+    links = known_links(session, linker, linker.link(text, review.url))
     added = provisional_links(session, linker, text, links, hint)
     if any(link.method == "identifier" for link in added):
         # papers made for unknown arXiv ids may have names now (landmarks): read again
         guessed = {link.paper_id for link in added if link.method == "provisional"}
-        links = [link for link in linker.link(text, review.url) if link.paper_id not in guessed]
+        links = known_links(session, linker, linker.link(text, review.url))
+        links = [link for link in links if link.paper_id not in guessed]
         found = {link.paper_id for link in links}  # the decision settles their roles now
         added = [a for a in added if a.method != "identifier" or a.paper_id not in found]
     links = merge_links(links + added)
@@ -60,7 +61,7 @@ def relink_reviews(
         if progress is not None and n % 100 == 0:
             progress(n, len(reviews))
         text = f"{review.title}\n{review.body}"
-        links = linker.link(text, review.url)
+        links = known_links(session, linker, linker.link(text, review.url))
         links = merge_links(links + provisional_links(session, linker, text, links, None))
         links = applied(session, review.id, links)
         learned |= {pid for pid, _ in learn_nicknames(session, linker, text)}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -86,6 +86,30 @@ def provisional_links(
             Link(pid, "reviewed", PROVISIONAL_CONFIDENCE, str(hint.title), "provisional", 0)
         )
     return found
+
+
+def known_links(session: Session, linker: Linker, links: list[Link]) -> list[Link]:
+    """``links`` with the papers the linker knows from the curated table but the hub
+    lacks (negative ids: ``CatalogIndex.known``) stored now, as the table has them."""
+    stored = []
+    for link in links:
+        if link.paper_id < 0:
+            mark = linker.index.known[link.paper_id]
+            record = PaperRecord(
+                mark["title"],
+                tuple(mark.get("authors") or ()),
+                year=mark.get("year"),
+                venue=mark.get("venue"),
+                aliases=tuple(mark["aliases"]),
+            )
+            writer = CatalogWriter(session.connection())
+            row = record_row(record)
+            pid = writer.find(row)
+            if pid is None:
+                ((_, pid),) = writer.write_rows([row])
+            link = replace(link, paper_id=pid)
+        stored.append(link)
+    return stored
 
 
 def hint_from(
