@@ -60,7 +60,8 @@ def rules(linker: Linker, text: str) -> dict[str, tuple[str, float, str]]:
 
 
 def test_title_lines_are_reviews_and_prose_mentions(linker: Linker) -> None:
-    text = "Attention Is All You Need(2017)\n\nTransformer를 처음 제시한 논문. ViT: an image is worth 16x16 words: transformers for image recognition at scale 에서도 쓰인다."
+    # (a title after "ViT:" at a sentence's start reads like a post's title: about even)
+    text = "Attention Is All You Need(2017)\n\nTransformer를 처음 제시한 논문. 이 구조는 an image is worth 16x16 words: transformers for image recognition at scale 에서도 쓰인다."
     links = found(linker, text)
     assert links["1706.03762"][0] == "reviewed"
     assert links["2010.11929"][:1] == ("mentioned",)
@@ -154,6 +155,22 @@ def test_plurals_and_other_capitals_of_curated_names(hub: Hub) -> None:
     assert "plural" not in named("ViT는 이미지를 패치로 나눈다.")["2010.11929"]
     assert "2302.13971" in named("ChatGPT, LLaMA, Alpaca 등의 LLM에 쓰인다.")
     assert "2302.13971" not in named("a llama in the Andes")
+
+
+def test_a_name_is_not_read_across_punctuation(hub: Hub) -> None:
+    """Tokens joined by spaces, hyphens or dots make a name ("GPT‑3", "Natural Questions");
+    across other punctuation they do not ("TL;DR" of a title's head, "n) = Q" for NQ)."""
+    title = "TL;DR: Too Long, Do Re-weighting for Efficient LLM Reasoning Compression"
+    store_records(hub, [*PAPERS, PaperRecord(title, ("Zhong-Zhi Li",), arxiv_id="2506.02678")], "t")
+    with hub.session() as session:
+        linker = Linker(CatalogIndex.load(session))
+
+    def names(text: str) -> list[str]:
+        return [text[o.start : o.end] for o in linker.occurrences(text) if o.method == "nickname"]
+
+    assert names("TL;DR: 이 글은 길다.") == []
+    assert names("where f(n) = Q(n) holds") == []
+    assert names("NQ와 TriviaQA에서 평가했다.") == ["NQ"]  # Natural Questions, a landmark
 
 
 def test_hyphenated_coined_names_keep_their_case_with_or_without_the_hyphen(hub: Hub) -> None:

@@ -12,6 +12,7 @@ are reported with low confidence unless the text settles them.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from nonmun.linking.address import appended
 from nonmun.linking.decision import Model, decide
@@ -54,6 +55,7 @@ _SUBJECT = re.compile(
 _LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]|[-*•·]|\[\d{1,3}\])$")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 _PLURAL = re.compile(r"[A-Z]s$")  # "GANs", a curated name written as a plural
+_NAME_GAP = re.compile(r"[ \t\u00a0\-.·\u2010-\u2015/_’']{0,3}")
 
 
 __all__ = ["Link", "Linker", "MentionRecord", "Occurrence", "merge_links", "rule_links"]
@@ -264,6 +266,8 @@ class Linker:
             if not stripped or stripped not in starts:
                 return None  # no nickname starts so: most tokens end here
         for size in range(min(MAX_NICKNAME_WORDS, len(tokens) - i), 0, -1):
+            if not all(_one_name(text, a, b) for a, b in pairwise(tokens[i : i + size])):
+                continue  # "n) = Q" is no "NQ"
             words = [t.norm for t in tokens[i : i + size]]
             keys = [compact(words)]
             stripped = without_josa(words[-1])
@@ -468,6 +472,12 @@ def _nickname_facts(
     return frozenset(facts)
 
 
+def _one_name(text: str, before: Token, after: Token) -> bool:
+    """Whether two tokens may belong to one name: spaces, a hyphen, a dot or a middle dot
+    between them ("Layer Norm", "R-CNN", "wav2vec 2.0", "DALL·E 2"), on one line."""
+    return _NAME_GAP.fullmatch(text, before.end, after.start) is not None
+
+
 def _lower_line(text: str, at: int) -> bool:
     """Whether the line at ``at`` is written in lower case throughout."""
     start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
@@ -482,11 +492,17 @@ def _case_ok(nick: Nickname, text: str, tokens: list[Token], i: int, size: int) 
     if nick.exact_case:
         span = re.sub(r"[\s\-·]", "", text[start:end])
         shouted = span.isupper() and len(span) > 2  # "ADAM" for Adam, "VIT" for ViT
+        own = re.sub(r"[\s\-·]", "", nick.text)  # "vq-wav2vec" is written so, or "vqwav2vec"
         # capitals inside a word make a coined name: a curated name that begins with a
         # capital is met so in other capitals ("LLaMA" where the table has "Llama", "GPIpe")
-        coined = nick.text[:1].isupper() and not span.isupper() and span[1:] != span[1:].lower()
+        coined = (
+            nick.text[:1].isupper()
+            and span.isalnum()
+            and span.lower().startswith(own.lower())
+            and not span.isupper()
+            and span[1:] != span[1:].lower()
+        )
         mixed = not nick.text.isupper() and not nick.text[1:].islower()
-        own = re.sub(r"[\s\-·]", "", nick.text)  # "vq-wav2vec" is written so, or "vqwav2vec"
         return span.startswith(own) or shouted or coined or (mixed and size > 1)  # "layer norm"
     if " " in nick.text.strip():
         return _looks_like_title(text, start, end)
