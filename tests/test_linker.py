@@ -12,6 +12,7 @@ from nonmun.catalog.importer import store_records
 from nonmun.catalog.records import PaperRecord
 from nonmun.db.engine import Hub
 from nonmun.db.schema import MIN_CONFIDENCE
+from nonmun.linking import features
 from nonmun.linking.index import CatalogIndex
 from nonmun.linking.linker import Linker, rule_links
 
@@ -155,6 +156,29 @@ def test_plurals_and_other_capitals_of_curated_names(hub: Hub) -> None:
     assert "plural" not in named("ViT는 이미지를 패치로 나눈다.")["2010.11929"]
     assert "2302.13971" in named("ChatGPT, LLaMA, Alpaca 등의 LLM에 쓰인다.")
     assert "2302.13971" not in named("a llama in the Andes")
+
+
+def test_a_paper_that_opens_a_paragraph_of_its_own(linker: Linker) -> None:
+    """A list of papers written as paragraphs: each paper opens its own (feature
+    ``own-paragraph``); one named inside another's paragraph does not."""
+    text = (
+        "Papers to read\n\n"
+        "The 2017 paper Attention Is All You Need by Vaswani et al. presents the Transformer, "
+        "which drops recurrence and convolution and relies on self-attention alone; it sets "
+        "a new state of the art in translation.\n\n"
+        "In 2014 Kingma and Ba introduced Adam: A Method for Stochastic Optimization, an "
+        "optimizer with adaptive moment estimates that most of today's models are trained "
+        "with, from image classifiers to language models.\n"
+    )
+    found = linker.occurrences(text)
+    vectors = features.candidates(linker.index, text, found)
+    own = features.FEATURES.index("own-paragraph")
+    by_arxiv = {linker.index.arxiv_id(pid): vector[own] for pid, vector in vectors.items()}
+    assert by_arxiv["1706.03762"] == 1.0 and by_arxiv["1412.6980"] == 1.0
+    inside = text.replace("Papers to read\n\n", "Papers to read\n\nWhy Adam: A Method for "
+                          "Stochastic Optimization matters. ")  # fmt: skip
+    vectors = features.candidates(linker.index, inside, linker.occurrences(inside))
+    assert {linker.index.arxiv_id(p): v[own] for p, v in vectors.items()}["1706.03762"] == 0.0
 
 
 def test_a_name_is_not_read_across_punctuation(hub: Hub) -> None:

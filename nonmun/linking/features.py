@@ -43,7 +43,7 @@ FEATURES = (
     "rule-confidence", "words", "name-chars", "name-common", "title-crowd",
     "count", "first-at", "first-share", "rank", "is-first", "is-most-named", "count-share",
     "year-in-text", "author-in-text", "described", "described-item", "cue-after",
-    "cue-after-item",
+    "cue-after-item", "own-paragraph",
     "dataset-name", "field-other", "resource", "other-leads", "count-ratio",
     "papers", "strong-papers", "single",
     "page-chars", "page-list-share", "page-urls", "page-headings",
@@ -118,6 +118,8 @@ _SENTENCE_END = re.compile(r"[.!?。]\s*$|[다요죠]\.?\s*$")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 _QUOTES = "\"'‘“「『[(<*"
 CUE_WINDOW = 60
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
+PARAGRAPH_LEAD, PARAGRAPH_CHARS = 120, 150  # a paper opening a paragraph of its own
 PROSE_REACH = 2000  # the prose after a naming is read this far at most
 
 
@@ -155,6 +157,16 @@ class Page:
     @cached_property
     def words(self) -> set[str]:
         return set(norms(self.text))
+
+    @cached_property
+    def paragraph_starts(self) -> list[int]:
+        return [0] + [m.end() for m in _PARAGRAPH.finditer(self.text)]
+
+    def paragraph(self, at: int) -> tuple[int, int]:
+        """Where the paragraph around ``at`` begins and ends (blank lines part them)."""
+        starts = self.paragraph_starts
+        n = bisect_right(starts, at) - 1
+        return starts[n], starts[n + 1] if n + 1 < len(starts) else len(self.text)
 
     def line(self, number: int) -> str:
         start = self.line_starts[number]
@@ -259,6 +271,7 @@ def candidates(
         # a list entry with a sentence on what the paper does: reviewed, by the labels'
         # convention; a bare entry is a citation
         values["cue-after-item"] = values["cue-after"] * values.get("place:list-item", 0.0)
+        values["own-paragraph"] = float(_own_paragraph(page, by_paper[pid], starts))
         values["other-leads"] = float(bool(leads - {pid}))
         others = max((len(o) for p, o in by_paper.items() if p != pid), default=0)
         values["count-ratio"] = math.log((1 + len(by_paper[pid])) / (1 + others))
@@ -326,6 +339,21 @@ def _prose_after(page: Page, occs: list[Occurrence], starts: list[int]) -> str:
             until = min(until, at)
             break
     return re.sub(r"\s+", " ", page.text[end:until]).strip()
+
+
+def _own_paragraph(page: Page, occs: list[Occurrence], starts: list[int]) -> bool:
+    """The paper opens a paragraph of its own (a list of papers written as paragraphs, an
+    entry with its notes under it): first named near the start of a paragraph of some
+    length that names no other paper."""
+    first = min(o.start for o in occs)
+    begin, end = page.paragraph(first)
+    own = {o.start for o in occs}
+    others = [at for at in starts[bisect_left(starts, begin) : bisect_left(starts, end)]]
+    return (
+        first - begin <= PARAGRAPH_LEAD
+        and end - begin >= PARAGRAPH_CHARS
+        and all(at in own for at in others)
+    )
 
 
 def _dataset(name: str) -> bool:
