@@ -181,6 +181,13 @@ def test_a_paper_that_opens_a_paragraph_of_its_own(linker: Linker) -> None:
     assert {linker.index.arxiv_id(p): v[own] for p, v in vectors.items()}["1706.03762"] == 0.0
 
 
+def test_table_rows_with_or_without_their_first_pipe() -> None:
+    page = features.Page(
+        "후속 연구\n| 모델 | 발표 |\nDeformable DETR | 2020 | Sparse Attention |\n"
+    )
+    assert [sorted(kind) for kind in page.kinds] == [["heading"], ["table"], ["table"], []]
+
+
 def test_a_name_is_not_read_across_punctuation(hub: Hub) -> None:
     """Tokens joined by spaces, hyphens or dots make a name ("GPT‑3", "Natural Questions");
     across other punctuation they do not ("TL;DR" of a title's head, "n) = Q" for NQ)."""

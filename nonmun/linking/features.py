@@ -180,13 +180,17 @@ class Page:
     def _kind(line: str) -> frozenset[str]:
         kind = set()
         bare = line.strip()
+        table = bare.startswith("|") or bare.count("|") >= 2  # rows without their first pipe
         if bare.startswith("#") or (
-            0 < len(bare) <= 80 and not _SENTENCE_END.search(bare) and not _LIST.match(line)
+            0 < len(bare) <= 80
+            and not _SENTENCE_END.search(bare)
+            and not _LIST.match(line)
+            and not table
         ):
             kind.add("heading")
         if _LIST.match(line):
             kind.add("list-item")
-        if bare.startswith("|"):
+        if table:
             kind.add("table")
         if _URL.search(line):
             kind.add("link-line")
