@@ -352,7 +352,7 @@ def _own_paragraph(page: Page, occs: list[Occurrence], starts: list[int]) -> boo
     first = min(o.start for o in occs)
     begin, end = page.paragraph(first)
     own = {o.start for o in occs}
-    others = [at for at in starts[bisect_left(starts, begin) : bisect_left(starts, end)]]
+    others = starts[bisect_left(starts, begin) : bisect_left(starts, end)]
     return (
         first - begin <= PARAGRAPH_LEAD
         and end - begin >= PARAGRAPH_CHARS

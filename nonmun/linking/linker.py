@@ -1,12 +1,13 @@
 """The linker: which papers a text reviews and which it mentions, with evidence.
 
 Three kinds of evidence, surest first: identifiers (arXiv ids and URLs), titles
-(exact up to case, accents and punctuation, against the whole catalog) and
-nicknames ("ViT", "트랜스포머"). A paper is *reviewed* when it is named in a
-heading-like line (a post title such as "Title(2021)" or "논문 리뷰: Title", a
-digest's link line) or introduced by a cue ("소개해드리고 싶은 논문은 …",
-"this paper"); otherwise it is *mentioned*. Nicknames shared by several papers
-are reported with low confidence unless the text settles them.
+(exact up to case, accents and punctuation, or long ones with one slip, against the
+whole catalog) and nicknames ("ViT", "트랜스포머", "ViTs"). The placement rules say
+where a name stands: *reviewed* in a heading-like line (a post title such as
+"Title(2021)" or "논문 리뷰: Title", a digest's link line) or after a cue
+("소개해드리고 싶은 논문은 …", "this paper"), else *mentioned*; nicknames shared by
+several papers get a low confidence unless the text settles them. What they say is
+evidence for the learned decision (``decision.py``), which has the last word.
 """
 
 from __future__ import annotations
@@ -382,14 +383,14 @@ def _near_size(title: list[str], words: list[str], i: int) -> int:
             j, k = j + 2, k + 1  # run together
         elif k + 1 < len(words) and title[j] == words[k] + words[k + 1]:
             j, k = j + 1, k + 2  # split apart
-        elif misspelt(words[k], title[j]):
+        elif _misspelt(words[k], title[j]):
             j, k = j + 1, k + 1
         else:
             return 0
     return k - i if slipped else 0
 
 
-def misspelt(word: str, meant: str) -> bool:
+def _misspelt(word: str, meant: str) -> bool:
     """Whether ``word`` is ``meant`` (a long word) with one or two letters wrong, missing,
     extra or swapped."""
     if len(meant) < 6 or abs(len(word) - len(meant)) > 1 or word[:1] != meant[:1]:
@@ -467,8 +468,8 @@ def _nickname_facts(
     facts |= {"hangul"} if any("\uac00" <= c <= "\ud7a3" for c in span) else set()
     facts |= {"digit"} if any(c.isdigit() for c in span) else set()
     # "GANs", "ViTs": a family of models more often than the paper
-    facts |= {"plural"} if span.endswith("s") and not nick.text.endswith("s") else set()
-    facts |= {"plural"} if _PLURAL.search(span) else set()
+    plural = (span.endswith("s") and not nick.text.endswith("s")) or _PLURAL.search(span)
+    facts |= {"plural"} if plural else set()
     return frozenset(facts)
 
 
