@@ -202,6 +202,8 @@ def test_a_name_is_not_read_across_punctuation(hub: Hub) -> None:
     assert names("TL;DR: 이 글은 길다.") == []
     assert names("where f(n) = Q(n) holds") == []
     assert names("NQ와 TriviaQA에서 평가했다.") == ["NQ"]  # Natural Questions, a landmark
+    possessive = [o for o in linker.occurrences("ViT's patches are 16x16.") if o.size == 1]
+    assert [("plural" in o.facts) for o in possessive] == [False]  # not "ViTs"
 
 
 def test_hyphenated_coined_names_keep_their_case_with_or_without_the_hyphen(hub: Hub) -> None:

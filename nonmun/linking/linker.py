@@ -56,7 +56,7 @@ _SUBJECT = re.compile(
 _LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]|[-*•·]|\[\d{1,3}\])$")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 _PLURAL = re.compile(r"[A-Z]s$")  # "GANs", a curated name written as a plural
-_NAME_GAP = re.compile(r"[ \t\u00a0\-.·\u2010-\u2015/_’']{0,3}")
+_NAME_GAP = re.compile(r"[ \t\u00a0\-.·\u2010-\u2015/_]{0,3}")  # no "'": "BERT's", "Let's"
 
 
 __all__ = ["Link", "Linker", "MentionRecord", "Occurrence", "merge_links", "rule_links"]
