@@ -6,6 +6,7 @@ user can cause prints a traceback.
 
 from __future__ import annotations
 
+import logging
 import re
 import shlex
 import sys
@@ -1138,6 +1139,10 @@ def global_options_first(args: list[str]) -> list[str]:
 
 def main() -> None:
     """Entry point: run the app, turning nonmun's errors into one line and an exit status."""
+    # SQLAlchemy logs, with a traceback, a connection it could not reset: a Ctrl-C that
+    # lands while the pool resets one, for instance. The connection is dropped and what
+    # failed is raised as usual, so the user gets nonmun's one line, not the log's dump.
+    logging.getLogger("sqlalchemy").addHandler(logging.NullHandler())
     try:
         app(args=global_options_first(sys.argv[1:]), prog_name="nonmun")
         sys.stdout.flush()

@@ -192,6 +192,24 @@ def test_help_starts_without_the_library() -> None:
         assert f"'{heavy}'" not in loaded, heavy
 
 
+def test_a_connection_the_pool_cannot_reset_logs_no_traceback() -> None:
+    """A Ctrl-C while SQLAlchemy's pool resets a connection (seen on PostgreSQL, killing an
+    import): the pool logs the error with its traceback; nonmun's one line is enough."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging, sys\n"
+        "sys.argv = ['nonmun', '--help']\n"
+        "from nonmun import cli\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "try:\n    raise KeyboardInterrupt\nexcept BaseException:\n"
+        "    logging.getLogger('sqlalchemy.pool.impl.QueuePool').error('reset', exc_info=True)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "Traceback" not in done.stderr, done.stderr
+
+
 def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
     """`nonmun papers list | head -1` exits 0, without a traceback."""
     import subprocess
