@@ -15,7 +15,8 @@ own; papers this process adds to the catalog later are added with ``add_paper``.
 The curated table's papers that are not on arXiv and not in the hub (AlexNet, GloVe:
 no snapshot or API brings them) are known all the same, under negative ids
 (``known``), so a review that names one links it; storing the link stores the paper
-(``provisional.known_links``), and the next index loaded finds it in the hub.
+(``provisional.known_links``), and the next index loaded finds it in the hub. Those on
+arXiv that the hub's catalog lacks are not: importing their records brings them.
 """
 
 from __future__ import annotations
@@ -306,7 +307,7 @@ class CatalogIndex:
             self._added[key].append(TitleEntry(" ".join(words), len(words), pid, False))
             self.hashes.add(key_hash(key))
             return
-        if not words or _too_common(text):
+        if not words or _too_common(text) or _meant_by_symbols(text, words):
             return
         key = compact(words)
         if any(n.paper_id == pid for n in self.nicknames[key]):
@@ -398,12 +399,22 @@ FIELD_ACRONYMS = frozenset(
     "ai ml nlp nlu nlg cv dl rl drl marl cnn cnns rnn rnns gnn gnns mlp mlps svm llm llms vae "
     "vaes nmt asr tts qa vqa mt ir kg sgd gpu gpus tpu api iot 3d 2d nas moe rag ood ssl fl "
     "xai hci ar vr slam mri ct ecg eeg ehr".split()
+    # venues: "EMNLP: Educator-role Moral…" is a title, "EMNLP" in a text is the venue
+    + "neurips nips icml iclr cvpr iccv eccv acl emnlp naacl coling aaai ijcai kdd www "
+    "sigir icra iros interspeech icassp".split()
 )
 
 
 def distinctive(text: str) -> frozenset[str]:
     """The words of ``text`` that can tell one paper from another."""
     return frozenset(w for w in norms(text) if len(w) > 3 and w not in _COMMON)
+
+
+def _meant_by_symbols(text: str, words: list[str]) -> bool:
+    """A name that folding turns into a plain word ("Baseline++", "FAVOR+": "baseline",
+    "favor"): what tells it apart is lost."""
+    bare = text.rstrip("+#*")
+    return bare != text and bare.isalpha() and words == [bare.lower()]
 
 
 def _too_common(text: str) -> bool:
