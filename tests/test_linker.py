@@ -206,6 +206,30 @@ def test_a_name_is_not_read_across_punctuation(hub: Hub) -> None:
     assert [("plural" in o.facts) for o in possessive] == [False]  # not "ViTs"
 
 
+def test_names_lost_in_folding_and_venues_are_no_names(hub: Hub) -> None:
+    """A name whose symbols tell it apart ("Baseline++" folds to "baseline") and a title
+    head that is a venue ("EMNLP: …") name no paper; "TensorFlow" names the library more
+    often than its paper, so it is read as an ambiguous name."""
+    venue = "EMNLP: Educator-role Moral and Normative Large Language Models Profiling"
+    closer = "A Closer Look at Few-shot Classification"
+    tf = "TensorFlow: Large-Scale Machine Learning on Heterogeneous Distributed Systems"
+    records = [PaperRecord(venue, ("Yilin Jiang",), arxiv_id="2508.15250", year=2025),
+               PaperRecord(closer, ("Wei-Yu Chen",), arxiv_id="1904.04232", year=2019),
+               PaperRecord(tf, ("Martín Abadi",), arxiv_id="1603.04467", year=2016)]  # fmt: skip
+    store_records(hub, [*PAPERS, *records], "t")
+    with hub.session() as session:
+        linker = Linker(CatalogIndex.load(session))
+
+    def named(text: str) -> set[str]:
+        return {linker.index.arxiv_id(o.paper_id) or "" for o in linker.occurrences(text)}
+
+    assert named("Our baseline beats the baseline of EMNLP 2023.") == set()
+    assert named("Baseline++ (Chen et al.) 기준으로 비교했다.") == set()
+    assert named(f"{closer} (ICLR 2019)") == {"1904.04232"}
+    tensorflow = linker.index.nicknames["tensorflow"]
+    assert tensorflow and all(n.ambiguous for n in tensorflow)
+
+
 def test_hyphenated_coined_names_keep_their_case_with_or_without_the_hyphen(hub: Hub) -> None:
     """A title's coined head with a hyphen ("vq-wav2vec") is met written so or run together,
     never in other capitals."""
