@@ -123,7 +123,11 @@ def test_identifiers_win(linker: Linker) -> None:
     assert rules(linker, text)["1904.07850"] == ("reviewed", 1.0, "identifier")
     role, confidence, method = found(linker, text)["1904.07850"]
     assert (role, method) == ("reviewed", "identifier") and confidence > 0.99
-    inline = found(linker, "관련 연구(https://arxiv.org/abs/1904.07850)를 보면")
+    # (a text of that one line alone reads as a heading: reviewed or mentioned, about even)
+    inline = found(
+        linker,
+        "검출기들을 정리해 본다.\n관련 연구(https://arxiv.org/abs/1904.07850)를 보면 중심점만 찾는다.",
+    )
     assert inline["1904.07850"][0] == "mentioned"
 
 
@@ -156,6 +160,13 @@ def test_plurals_and_other_capitals_of_curated_names(hub: Hub) -> None:
     assert "plural" not in named("ViT는 이미지를 패치로 나눈다.")["2010.11929"]
     assert "2302.13971" in named("ChatGPT, LLaMA, Alpaca 등의 LLM에 쓰인다.")
     assert "2302.13971" not in named("a llama in the Andes")
+    # a coined camel-case name written all lower-case ("googlenet"), never an everyday word
+    store_records(hub, [PaperRecord("Going Deeper with Convolutions", ("Christian Szegedy",),
+                                    arxiv_id="1409.4842", year=2014)], "t")  # fmt: skip
+    with hub.session() as session:
+        linker = Linker(CatalogIndex.load(session))
+    assert "1409.4842" in named("2014년 vgg net 및 googlenet에서 층을 늘렸다.")
+    assert "1412.6980" not in named("adam and eve")
 
 
 def test_a_paper_that_opens_a_paragraph_of_its_own(linker: Linker) -> None:

@@ -504,7 +504,17 @@ def _case_ok(nick: Nickname, text: str, tokens: list[Token], i: int, size: int) 
             and span[1:] != span[1:].lower()
         )
         mixed = not nick.text.isupper() and not nick.text[1:].islower()
-        return span.startswith(own) or shouted or coined or (mixed and size > 1)  # "layer norm"
+        # a coined name in camel case, written all lower-case: "googlenet", "resnet"
+        lowered = (
+            span == own.lower()
+            and len(own) >= 6
+            and own.isalpha()
+            and re.search(r"[a-z][A-Z]", own) is not None
+            and nick.support != 1
+        )
+        return (
+            span.startswith(own) or shouted or coined or lowered or (mixed and size > 1)
+        )  # "layer norm"
     if " " in nick.text.strip():
         return _looks_like_title(text, start, end)
     return True
