@@ -123,6 +123,10 @@ def test_identifiers_win(linker: Linker) -> None:
     assert rules(linker, text)["1904.07850"] == ("reviewed", 1.0, "identifier")
     role, confidence, method = found(linker, text)["1904.07850"]
     assert (role, method) == ("reviewed", "identifier") and confidence > 0.99
+    # a label naming the post's source before the link: the paper the post is about
+    for lead in ("논문 원본 주소", "논문 출처 : ", "Paper: "):
+        text = f"{lead}https://arxiv.org/pdf/1904.07850 중심점으로 물체를 찾는 방법을 정리했다."
+        assert rules(linker, text)["1904.07850"][0] == "reviewed", lead
     # (a text of that one line alone reads as a heading: reviewed or mentioned, about even)
     inline = found(
         linker,

@@ -37,6 +37,13 @@ _CUES = re.compile(
     re.IGNORECASE,
 )
 _URL_LEAD = re.compile(r"^(?:https?://)?(?:www\.|export\.)?$")
+# a label naming the post's source before its link: "논문 원본 주소 https://arxiv.org/…",
+# "논문 출처 :", "Paper: arXiv:…", "Original paper -"
+_SOURCE_LEAD = re.compile(
+    r"^(?:[^\w\s]{0,3}\s*)(?:(?:논문|원문|원본|출처)(?:\s*(?:원본|원문|출처|링크|주소|보기))*|"
+    r"(?:original\s+)?paper(?:\s+link)?|arxiv|source)\s*[:：\-|]?\s*(?:https?://)?(?:www\.)?$",
+    re.IGNORECASE,
+)
 # "[논문 리뷰]", "Paper Review:", "(리뷰)" before a title, and a nickname before its colon
 _MARK_WORDS = r"(?:paper\s*review|논문\s*(?:리뷰|정리|읽기)|리뷰|review|paper)"
 _MARK = rf"[\[(]?\s*{_MARK_WORDS}\s*[\])]?\s*[:\-|]?\s*"
@@ -580,10 +587,11 @@ def _role(text: str, start: int, end: int, kind: str = "title") -> str:
     is about the idea, not a review of the paper.
     """
     line_start, line_end = _line_bounds(text, start, end)
-    lead = _REVIEW_MARK.sub("", _URL_LEAD.sub("", text[line_start:start].strip()))
+    raw_lead = text[line_start:start].strip()
+    lead = _REVIEW_MARK.sub("", _URL_LEAD.sub("", raw_lead))
     rest = text[end:line_end].strip()
     if kind == "identifier":
-        heading = not lead and not rest
+        heading = (not lead and not rest) or bool(_SOURCE_LEAD.match(raw_lead))
     elif kind == "nickname":
         short = len(rest) <= 30 and not _SENTENCE_END.search(rest)
         separators = "-:|—–," if line_start == 0 else "-:|—–"  # "DETR, explained: …" titles
