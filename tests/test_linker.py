@@ -221,6 +221,18 @@ def test_a_name_is_not_read_across_punctuation(hub: Hub) -> None:
     assert [("plural" in o.facts) for o in possessive] == [False]  # not "ViTs"
 
 
+def test_a_sidebar_tag_cloud_names_no_paper(linker: Linker) -> None:
+    """A blog's tag cloud (short list items, most of them no paper's name) links nothing;
+    a list of papers by their nicknames is no tag cloud."""
+    tags = ["논문리뷰", "Computer Vision", "데이터 증강", "Transformer", "ViT", "딥러닝", "LLM"]
+    cloud = "\n".join(f"- {tag}" for tag in tags) + "\nToday\nTotal\n"
+    text = cloud + "Segment Anything 논문을 정리했다.\n"
+    assert set(found(linker, text)) == {"2304.02643"}
+    names = "좋아하는 논문\n" + "\n".join(f"- {n}" for n in ["ViT", "Adam", "SAM", "Transformer",
+                                                        "Objects as Points", "Neural Processes"])  # fmt: skip
+    assert {"2010.11929", "1412.6980"} <= set(found(linker, names + "\n"))
+
+
 def test_names_lost_in_folding_and_venues_are_no_names(hub: Hub) -> None:
     """A name whose symbols tell it apart ("Baseline++" folds to "baseline") and a title
     head that is a venue ("EMNLP: …") name no paper; "TensorFlow" names the library more

@@ -13,6 +13,7 @@ evidence for the learned decision (``decision.py``), which has the last word.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from itertools import pairwise
 
 from nonmun.linking.address import appended
@@ -63,6 +64,8 @@ _SUBJECT = re.compile(
 _LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]|[-*•·]|\[\d{1,3}\])$")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 _PLURAL = re.compile(r"[A-Z]s$")  # "GANs", a curated name written as a plural
+_TAG_ITEM = re.compile(r"^\s*(?:[-*•·▪◦#]\s*)(\S.*?)\s*$")  # "- 논문리뷰", "#ResNet"
+TAG_CLOUD_ITEMS = 6  # a run of at least this many short list items may be a tag cloud
 _NAME_GAP = re.compile(r"[ \t\u00a0\-.·\u2010-\u2015/_]{0,3}")  # no "'": "BERT's", "Let's"
 
 
@@ -105,7 +108,7 @@ class Linker:
         found += self._titles(text, tokens, titles, covered)
         found += self._short_titles(text, spans, titles)
         found += self._nicknames(text, tokens, covered, address_at)
-        return found
+        return _outside_tag_clouds(text, found)
 
     def missing_ids(self, text: str) -> list[tuple[str, str, str]]:
         """arXiv ids in ``text`` that the catalog lacks: (id, role, evidence) each."""
@@ -327,6 +330,33 @@ class Linker:
         the name itself."""
         context = self.index.context(nick.paper_id)
         return len((context - set(norms(nick.text))) & words)
+
+
+def _outside_tag_clouds(text: str, found: list[Occurrence]) -> list[Occurrence]:
+    """``found`` without the names in a tag cloud: a run of short list items (a blog's
+    sidebar: "- 논문리뷰", "- VGG16", "- 딥러닝", "- ResNet") most of which name no paper.
+    A list of papers by their nicknames ("- BERT", "- GPT-2", "- T5") is no tag cloud."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    dropped: list[tuple[int, int]] = []
+    run: list[int] = []
+    for number, line in enumerate([*lines, ""]):
+        item = _TAG_ITEM.match(line)
+        if item and len(item.group(1)) <= 25 and len(item.group(1).split()) <= 3:
+            run.append(number)
+            continue
+        if len(run) >= TAG_CLOUD_ITEMS:
+            span = (starts[run[0]], starts[run[-1] + 1])
+            named = {bisect_right(starts, o.start) for o in found if span[0] <= o.start < span[1]}
+            if len(named) * 3 <= len(run):
+                dropped.append(span)
+        run = []
+    return [
+        o for o in found
+        if o.method == "identifier" or not any(a <= o.start < b for a, b in dropped)
+    ]  # fmt: skip
 
 
 def rule_links(text: str, found: list[Occurrence]) -> list[Link]:
