@@ -207,7 +207,12 @@ def test_a_name_is_not_read_across_punctuation(hub: Hub) -> None:
     """Tokens joined by spaces, hyphens or dots make a name ("GPT‑3", "Natural Questions");
     across other punctuation they do not ("TL;DR" of a title's head, "n) = Q" for NQ)."""
     title = "TL;DR: Too Long, Do Re-weighting for Efficient LLM Reasoning Compression"
-    store_records(hub, [*PAPERS, PaperRecord(title, ("Zhong-Zhi Li",), arxiv_id="2506.02678")], "t")
+    gpt3 = PaperRecord(
+        "Language Models are Few-Shot Learners", ("Tom B. Brown",), arxiv_id="2005.14165"
+    )
+    store_records(
+        hub, [*PAPERS, PaperRecord(title, ("Zhong-Zhi Li",), arxiv_id="2506.02678"), gpt3], "t"
+    )
     with hub.session() as session:
         linker = Linker(CatalogIndex.load(session))
 
@@ -217,6 +222,8 @@ def test_a_name_is_not_read_across_punctuation(hub: Hub) -> None:
     assert names("TL;DR: 이 글은 길다.") == []
     assert names("where f(n) = Q(n) holds") == []
     assert names("NQ와 TriviaQA에서 평가했다.") == ["NQ"]  # Natural Questions, a landmark
+    # a name whose version goes on is another name: GPT-3.5 is neither GPT-3 nor GPT
+    assert names("GPT-3.5 and GPT-3 differ.") == ["GPT-3"]
     possessive = [o for o in linker.occurrences("ViT's patches are 16x16.") if o.size == 1]
     assert [("plural" in o.facts) for o in possessive] == [False]  # not "ViTs"
 

@@ -64,6 +64,8 @@ _SUBJECT = re.compile(
 _LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]|[-*•·]|\[\d{1,3}\])$")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 _PLURAL = re.compile(r"[A-Z]s$")  # "GANs", a curated name written as a plural
+# a name's version goes on after it: "GPT-3.5" is no "GPT-3" and no "GPT" ("2.0" is "2")
+_VERSION_GOES_ON = re.compile(r"(?<=\d)\.(?!0+\b)\d|-?\d+\.(?!0+\b)\d")
 _TAG_ITEM = re.compile(r"^\s*(?:[-*•·▪◦#]\s*)(\S.*?)\s*$")  # "- 논문리뷰", "#ResNet"
 TAG_CLOUD_ITEMS = 6  # a run of at least this many short list items may be a tag cloud
 _NAME_GAP = re.compile(r"[ \t\u00a0\-.·\u2010-\u2015/_]{0,3}")  # no "'": "BERT's", "Let's"
@@ -279,6 +281,8 @@ class Linker:
         for size in range(min(MAX_NICKNAME_WORDS, len(tokens) - i), 0, -1):
             if not all(_one_name(text, a, b) for a, b in pairwise(tokens[i : i + size])):
                 continue  # "n) = Q" is no "NQ"
+            if _VERSION_GOES_ON.match(text, tokens[i + size - 1].end):
+                continue
             words = [t.norm for t in tokens[i : i + size]]
             keys = [compact(words)]
             stripped = without_josa(words[-1])
