@@ -249,7 +249,9 @@ def test_names_lost_in_folding_and_venues_are_no_names(hub: Hub) -> None:
     tf = "TensorFlow: Large-Scale Machine Learning on Heterogeneous Distributed Systems"
     records = [PaperRecord(venue, ("Yilin Jiang",), arxiv_id="2508.15250", year=2025),
                PaperRecord(closer, ("Wei-Yu Chen",), arxiv_id="1904.04232", year=2019),
-               PaperRecord(tf, ("Martín Abadi",), arxiv_id="1603.04467", year=2016)]  # fmt: skip
+               PaperRecord(tf, ("Martín Abadi",), arxiv_id="1603.04467", year=2016),
+               PaperRecord("Retrieval-Augmented Generation for Knowledge-Intensive NLP Tasks",
+                           ("Patrick Lewis",), arxiv_id="2005.11401", year=2020)]  # fmt: skip
     store_records(hub, [*PAPERS, *records], "t")
     with hub.session() as session:
         linker = Linker(CatalogIndex.load(session))
@@ -262,6 +264,9 @@ def test_names_lost_in_folding_and_venues_are_no_names(hub: Hub) -> None:
     assert named(f"{closer} (ICLR 2019)") == {"1904.04232"}
     tensorflow = linker.index.nicknames["tensorflow"]
     assert tensorflow and all(n.ambiguous for n in tensorflow)
+    # "RAG" names the technique far more often than Lewis et al.'s paper
+    rag = linker.index.nicknames["rag"]
+    assert rag and all(n.ambiguous for n in rag)
 
 
 def test_hyphenated_coined_names_keep_their_case_with_or_without_the_hyphen(hub: Hub) -> None:
