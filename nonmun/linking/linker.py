@@ -6,8 +6,9 @@ whole catalog) and nicknames ("ViT", "트랜스포머", "ViTs"). The placement r
 where a name stands: *reviewed* in a heading-like line (a post title such as
 "Title(2021)" or "논문 리뷰: Title", a digest's link line) or after a cue
 ("소개해드리고 싶은 논문은 …", "this paper"), else *mentioned*; nicknames shared by
-several papers get a low confidence unless the text settles them. What they say is
-evidence for the learned decision (``decision.py``), which has the last word.
+several papers get a low confidence unless the text settles them. Names in a blog's
+tag cloud are no candidates. What they say is evidence for the learned decision
+(``decision.py``), which has the last word.
 """
 
 from __future__ import annotations
@@ -353,8 +354,8 @@ def _outside_tag_clouds(text: str, found: list[Occurrence]) -> list[Occurrence]:
             continue
         if len(run) >= TAG_CLOUD_ITEMS:
             span = (starts[run[0]], starts[run[-1] + 1])
-            named = {bisect_right(starts, o.start) for o in found if span[0] <= o.start < span[1]}
-            if len(named) * 3 <= len(run):
+            naming = {bisect_right(starts, o.start) for o in found if span[0] <= o.start < span[1]}
+            if len(naming) * 3 <= len(run):  # lines that name a paper: a third at most
                 dropped.append(span)
         run = []
     return [
@@ -553,9 +554,8 @@ def _case_ok(nick: Nickname, text: str, tokens: list[Token], i: int, size: int) 
             and re.search(r"[a-z][A-Z]", own) is not None
             and nick.support != 1
         )
-        return (
-            span.startswith(own) or shouted or coined or lowered or (mixed and size > 1)
-        )  # "layer norm"
+        spaced = mixed and size > 1  # "layer norm" for "LayerNorm"
+        return span.startswith(own) or shouted or coined or lowered or spaced
     if " " in nick.text.strip():
         return _looks_like_title(text, start, end)
     return True
