@@ -180,53 +180,99 @@ def matrix(pages: list[Page]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
     return np.array(rows), np.array(ys), np.array(groups), np.array(weights)
 
 
-def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray):  # type: ignore[no-untyped-def]
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale == 0] = 1.0
-    model = TwoStage(TUNING["c"], TUNING["role_c"])
-    model.fit((x - mean) / scale, y, sample_weight=w)
-    return mean, scale, model
+INNER_FOLDS = 5
 
 
-class TwoStage:
-    """Two logistic regressions: is it a link; if it is, is it reviewed."""
+def regression(c: float, x: np.ndarray, y: np.ndarray, w: np.ndarray):  # type: ignore[no-untyped-def]
+    from sklearn.linear_model import LogisticRegression
 
-    classes_ = np.array([0, 1, 2])
-
-    def __init__(self, c: float, role_c: float):
-        from sklearn.linear_model import LogisticRegression
-
-        self.link = LogisticRegression(C=c, max_iter=5000)
-        self.role = LogisticRegression(C=role_c, max_iter=5000)
-
-    def fit(self, x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray) -> TwoStage:
-        self.link.fit(x, y > 0, sample_weight=sample_weight)
-        links = y > 0
-        self.role.fit(x[links], y[links] == 2, sample_weight=sample_weight[links])
-        return self
-
-    def predict_proba(self, x: np.ndarray, identified: np.ndarray) -> np.ndarray:
-        link = np.where(identified, 1.0, self.link.predict_proba(x)[:, 1])
-        reviewed = self.role.predict_proba(x)[:, 1]
-        return np.stack([1 - link, link * (1 - reviewed), link * reviewed], axis=1)
+    return LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=w)
 
 
-def as_json(mean, scale, model: TwoStage) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+@dataclass
+class FirstStage:
+    """The standardisation, the link regression and the first role regression."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    link: Any
+    role: Any
+
+    @classmethod
+    def fit(cls, pages: list[Page]) -> FirstStage:
+        x, y, _, w = matrix(pages)
+        mean, scale = x.mean(axis=0), x.std(axis=0)
+        scale[scale == 0] = 1.0
+        z, links = (x - mean) / scale, y > 0
+        return cls(
+            mean, scale, regression(TUNING["c"], z, links, w),
+            regression(TUNING["role_c"], z[links], y[links] == 2, w[links]),
+        )  # fmt: skip
+
+    def page_features(self, page: Page) -> np.ndarray:
+        """``decision.PAGE_FEATURES`` of each candidate of ``page``, from these scores."""
+        from nonmun.linking.decision import page_features
+        from nonmun.linking.features import identified
+
+        z = (np.array(page.vectors) - self.mean) / self.scale
+        links = np.where(
+            [identified(v) for v in page.vectors], 1.0, self.link.predict_proba(z)[:, 1]
+        )
+        return np.array(page_features(links.tolist(), self.role.decision_function(z).tolist()))
+
+
+def fit(pages: list[Page], seed: int = 0) -> dict[str, Any]:
+    """The decision fitted on ``pages``, as the package reads it (``decision.Model``'s
+    JSON).
+    The page role regression learns from first-stage scores that each page got from
+    regressions fitted without it (inner folds by page), as a new page's scores are."""
+    from sklearn.model_selection import GroupKFold
+
+    first = FirstStage.fit(pages)
+    extras: list[np.ndarray] = [np.zeros((0, 2))] * len(pages)
+    numbers = np.arange(len(pages))
+    folds = GroupKFold(n_splits=INNER_FOLDS, shuffle=True, random_state=seed)
+    for train, test in folds.split(numbers, groups=numbers):
+        inner = FirstStage.fit([pages[n] for n in train])
+        for n in test:
+            if pages[n].vectors:
+                extras[n] = inner.page_features(pages[n])
+    rows, ys, weights = [], [], []
+    for page, extra in zip(pages, extras, strict=True):
+        for vector, more, cls in zip(page.vectors, extra, page.classes, strict=True):
+            if cls:
+                rows.append(np.concatenate([(np.array(vector) - first.mean) / first.scale, more]))
+                ys.append(cls == 2)
+                weights.append(TUNING["note_weight"] if page.partial else 1.0)
+    x = np.array(rows)
+    page_mean, page_scale = x[:, -2:].mean(axis=0), x[:, -2:].std(axis=0)
+    page_scale[page_scale == 0] = 1.0
+    x[:, -2:] = (x[:, -2:] - page_mean) / page_scale
+    page_role = regression(TUNING["role_c"], x, np.array(ys), np.array(weights))
+    return as_json(first, page_mean, page_scale, page_role)
+
+
+def as_json(first: FirstStage, page_mean, page_scale, page_role) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    from nonmun.linking.decision import PAGE_FEATURES
     from nonmun.linking.features import FEATURES
 
-    def regression(fitted) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-        return {
-            "weights": [round(float(v), 6) for v in fitted.coef_[0]],
-            "intercept": round(float(fitted.intercept_[0]), 6),
-        }
+    def numbers(values) -> list[float]:  # type: ignore[no-untyped-def]
+        return [round(float(v), 6) for v in values]
+
+    def weights(fitted) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+        intercept = round(float(fitted.intercept_[0]), 6)
+        return {"weights": numbers(fitted.coef_[0]), "intercept": intercept}
 
     return {
         "features": list(FEATURES),
-        "mean": [round(float(v), 6) for v in mean],
-        "scale": [round(float(v), 6) for v in scale],
-        "link": regression(model.link),
-        "role": regression(model.role),
+        "mean": numbers(first.mean),
+        "scale": numbers(first.scale),
+        "link": weights(first.link),
+        "role": weights(first.role),
+        "page_role": {
+            "features": list(PAGE_FEATURES), "mean": numbers(page_mean),
+            "scale": numbers(page_scale), **weights(page_role),
+        },
         "trained": {
             "note_weight": TUNING["note_weight"], "c": TUNING["c"], "role_c": TUNING["role_c"],
         },
@@ -237,23 +283,15 @@ def cross_validate(pages: list[Page], seed: int = 0) -> None:
     """Out-of-fold probabilities for every candidate of every page (``page.oof``)."""
     from sklearn.model_selection import GroupKFold
 
-    from nonmun.linking.features import identified as identified_
+    from nonmun.linking.decision import Model
 
-    x, y, groups, w = matrix(pages)
     numbers = np.arange(len(pages))
     folds = GroupKFold(n_splits=FOLDS, shuffle=True, random_state=seed)
     for train_pages, test_pages in folds.split(numbers, groups=numbers):
-        train = np.isin(groups, train_pages)
-        mean, scale, model = fit(x[train], y[train], w[train])
+        model = Model.from_json(fit([pages[n] for n in train_pages], seed))
         for number in test_pages:
             page = pages[number]
-            if page.vectors:
-                vectors = np.array(page.vectors)
-                identified = [identified_(v) for v in page.vectors]
-                probs = model.predict_proba((vectors - mean) / scale, np.array(identified))
-                page.oof = probs  # type: ignore[attr-defined]
-            else:
-                page.oof = np.zeros((0, 3))  # type: ignore[attr-defined]
+            page.oof = np.array(model.probabilities(page.vectors)).reshape(-1, 3)  # type: ignore[attr-defined]
 
 
 def predictions(page: Page, probs: np.ndarray) -> list[tuple[int, int, float]]:
@@ -458,7 +496,7 @@ def main() -> None:
     pages = read_pages()
     index, titles = link_pages(hub, pages)
     index_arxiv = index.arxiv_id
-    x, y, _, _ = matrix(pages)
+    _, y, _, _ = matrix(pages)
     print(f"{len(pages)} pages, {len(y)} labeled candidates ({np.bincount(y).tolist()} none/m/r)")
     if args.stats:
         return feature_stats(pages)
@@ -470,10 +508,8 @@ def main() -> None:
     if args.seeds:
         averaged(pages, titles, index_arxiv, args.seeds)
     if args.write:
-        x, y, _, w = matrix(pages)
-        mean, scale, model = fit(x, y, w)
         out = ROOT / "nonmun" / "data" / "linker-model.json"
-        out.write_text(json.dumps(as_json(mean, scale, model), indent=1) + "\n", encoding="utf-8")
+        out.write_text(json.dumps(fit(pages), indent=1) + "\n", encoding="utf-8")
         print(f"wrote {out}")
 
 

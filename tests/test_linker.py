@@ -408,11 +408,40 @@ def test_a_pages_address_is_evidence_about_what_its_text_names(linker: Linker) -
         with linker.index.reading():
             vectors = candidates(linker.index, text, linker.occurrences(text, at), at)
         (pid,) = [p for p in vectors if linker.index.arxiv_id(p) == "2010.11929"]
-        _, mentioned, sure = packaged_model().probabilities(vectors[pid])
+        decided = packaged_model().probabilities(list(vectors.values()))
+        _, mentioned, sure = dict(zip(vectors, decided, strict=True))[pid]
         return sure / (mentioned + sure)
 
     assert reviewed(url) > reviewed("https://blog.example/posts/graphs") > 0  # learned weights
     assert reviewed("https://blog.example/posts/graphs") == pytest.approx(reviewed(None), abs=0.2)
+
+
+def test_a_role_depends_on_the_pages_other_links(linker: Linker) -> None:
+    """The role is decided per page: the same candidate is less likely *reviewed* beside
+    a link whose first role score leads it (a page's subject stands out from the papers
+    it only mentions) than alone."""
+    from nonmun.linking.decision import packaged_model, page_features
+    from nonmun.linking.features import candidates
+
+    assert page_features([0.9, 0.9, 0.1], [1.0, -1.0, 3.0]) == [(1.0, 2.0), (0.0, -2.0), (1.0, 2.0)]
+    assert page_features([0.9], [-3.0]) == [(1.0, 5.0)]  # a page's only link leads it
+    text = (
+        "이번에 리뷰할 논문은 An Image is Worth 16x16 Words: Transformers for Image Recognition"
+        " at Scale 이다.\n\nViT는 Transformer의 인코더를 이미지 패치에 그대로 쓴다. ViT는 큰"
+        " 데이터에서 CNN을 앞선다."
+    )
+    with linker.index.reading():
+        vectors = candidates(linker.index, text, linker.occurrences(text, len(text)), len(text))
+    by_id = {linker.index.arxiv_id(pid): vector for pid, vector in vectors.items()}
+    model = packaged_model()
+
+    def reviewed(*vectors: list[float]) -> float:
+        _, mentioned, sure = model.probabilities(list(vectors))[0]
+        return sure / (mentioned + sure)
+
+    vit, transformer = by_id["2010.11929"], by_id["1706.03762"]
+    assert reviewed(transformer) > reviewed(transformer, vit)
+    assert reviewed(vit, transformer) > 0.5 > reviewed(transformer, vit)
 
 
 def test_a_title_several_papers_share_makes_each_a_candidate(hub: Hub) -> None:

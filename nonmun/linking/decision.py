@@ -1,12 +1,15 @@
 """The learned decision: is a candidate paper a link, and in which role.
 
-Two logistic regressions over ``features.FEATURES``: whether a candidate is a link, and
-whether a link is *reviewed* rather than *mentioned*; trained by
-``scripts/train_linker.py`` on labeled real pages and shipped as plain JSON
-(``nonmun/data/linker-model.json``: the feature names, their means and scales, each
-regression's weights and intercept). A candidate's confidence is the probability that
-it is a link at all (1 for a paper the text gives the identifier of: only its role is
-in doubt); its role is the likelier of the two roles.
+Logistic regressions over ``features.FEATURES``: whether a candidate is a link, and
+whether a link is *reviewed* rather than *mentioned* — the second twice: once for each
+candidate alone, then again with how that first role score compares with the page's
+other links (``PAGE_FEATURES``: a page's own subject stands out from the papers it only
+mentions, and a list's entries stand level). Trained by ``scripts/train_linker.py`` on
+labeled real pages and shipped as plain JSON (``nonmun/data/linker-model.json``: the
+feature names, their means and scales, each regression's weights and intercept).
+A candidate's confidence is the probability that it is a link at all (1 for a paper
+the text gives the identifier of: only its role is in doubt); its role is the likelier
+of the two roles.
 Candidates under ``SUGGESTION_FLOOR`` are dropped; those under ``MIN_CONFIDENCE`` are
 kept as suggestions, never counted as links.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -28,6 +32,12 @@ from nonmun.linking.links import Link, Occurrence, stored_method
 
 MODEL = "linker-model.json"
 SUGGESTION_FLOOR = 0.2
+# how a candidate's first role score stands among the page's other links: at least
+# every one of theirs (1 or 0), and by how much it leads or trails the best of them
+PAGE_FEATURES = ("role-top", "role-margin")
+_MARGIN = 5.0  # the lead is clipped to ± this (a page's only link leads by this)
+
+Regression = tuple[tuple[float, ...], float]  # weights, intercept
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,33 +46,69 @@ class Model:
 
     mean: tuple[float, ...]
     scale: tuple[float, ...]
-    link: tuple[tuple[float, ...], float]  # weights, intercept
-    role: tuple[tuple[float, ...], float]
+    link: Regression
+    role: Regression  # each candidate alone
+    page_mean: tuple[float, ...]  # standardisation of PAGE_FEATURES
+    page_scale: tuple[float, ...]
+    page_role: Regression  # over FEATURES, then PAGE_FEATURES
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Model:
-        if tuple(data["features"]) != features.FEATURES:
+        page = data["page_role"]
+        if tuple(data["features"]) != features.FEATURES or tuple(page["features"]) != (
+            PAGE_FEATURES
+        ):
             raise NonmunError("the linker's model was trained on other features: retrain it")
-        link, role = data["link"], data["role"]
         return cls(
             tuple(data["mean"]),
             tuple(data["scale"]),
-            (tuple(link["weights"]), link["intercept"]),
-            (tuple(role["weights"]), role["intercept"]),
+            _regression(data["link"]),
+            _regression(data["role"]),
+            tuple(page["mean"]),
+            tuple(page["scale"]),
+            _regression(page),
         )
 
-    def probabilities(self, vector: list[float]) -> tuple[float, float, float]:
-        """Not a link, mentioned, reviewed: the probabilities for one candidate."""
-        z = [(x - m) / s for x, m, s in zip(vector, self.mean, self.scale, strict=True)]
-        link = 1.0 if features.identified(vector) else _logistic(self.link, z)
-        reviewed = _logistic(self.role, z)
-        return 1 - link, link * (1 - reviewed), link * reviewed
+    def standard(self, vector: Sequence[float]) -> list[float]:
+        return [(x - m) / s for x, m, s in zip(vector, self.mean, self.scale, strict=True)]
+
+    def probabilities(self, vectors: Sequence[list[float]]) -> list[tuple[float, float, float]]:
+        """Not a link, mentioned, reviewed: the probabilities for each candidate of one
+        page (all of them, in any order: the role of each depends on the others)."""
+        zs = [self.standard(v) for v in vectors]
+        links = [1.0 if features.identified(v) else _logistic(self.link, z) for v, z in
+                 zip(vectors, zs, strict=True)]  # fmt: skip
+        first = [_score(self.role, z) for z in zs]
+        out = []
+        for z, link, extra in zip(zs, links, page_features(links, first), strict=True):
+            e = [(x - m) / s for x, m, s in zip(extra, self.page_mean, self.page_scale)]  # noqa: B905
+            reviewed = _logistic(self.page_role, z + e)
+            out.append((1 - link, link * (1 - reviewed), link * reviewed))
+        return out
 
 
-def _logistic(regression: tuple[tuple[float, ...], float], z: list[float]) -> float:
+def page_features(links: Sequence[float], roles: Sequence[float]) -> list[tuple[float, float]]:
+    """``PAGE_FEATURES`` of each candidate of a page, from every candidate's link
+    probability and first role score (the other links: the candidates at ≥ 0.5)."""
+    out = []
+    for n, role in enumerate(roles):
+        others = [r for m, r in enumerate(roles) if m != n and links[m] >= 0.5]
+        best = max(others, default=-_MARGIN * 2)
+        out.append((float(role >= best), max(-_MARGIN, min(_MARGIN, role - best))))
+    return out
+
+
+def _regression(data: dict[str, Any]) -> Regression:
+    return tuple(data["weights"]), data["intercept"]
+
+
+def _score(regression: Regression, z: Sequence[float]) -> float:
     weights, intercept = regression
-    score = intercept + sum(w * v for w, v in zip(weights, z, strict=True))
-    return 1 / (1 + math.exp(-max(-50.0, min(50.0, score))))
+    return intercept + sum(w * v for w, v in zip(weights, z, strict=True))
+
+
+def _logistic(regression: Regression, z: Sequence[float]) -> float:
+    return 1 / (1 + math.exp(-max(-50.0, min(50.0, _score(regression, z)))))
 
 
 @cache
@@ -87,8 +133,9 @@ def decide(
     for occurrence in found:
         by_paper[occurrence.paper_id].append(occurrence)
     links = []
-    for pid, vector in features.candidates(index, text, found, address_at).items():
-        _, mentioned, reviewed = model.probabilities(vector)
+    vectors = features.candidates(index, text, found, address_at)
+    probabilities = model.probabilities(list(vectors.values()))
+    for pid, (_, mentioned, reviewed) in zip(vectors, probabilities, strict=True):
         confidence = mentioned + reviewed
         if confidence < SUGGESTION_FLOOR:
             continue
