@@ -228,8 +228,10 @@ def fit(pages: list[Page], seed: int = 0) -> dict[str, Any]:
     regressions fitted without it (inner folds by page), as a new page's scores are."""
     from sklearn.model_selection import GroupKFold
 
+    from nonmun.linking.decision import PAGE_FEATURES
+
     first = FirstStage.fit(pages)
-    extras: list[np.ndarray] = [np.zeros((0, 2))] * len(pages)
+    extras: list[np.ndarray] = [np.zeros((0, len(PAGE_FEATURES)))] * len(pages)
     numbers = np.arange(len(pages))
     folds = GroupKFold(n_splits=INNER_FOLDS, shuffle=True, random_state=seed)
     for train, test in folds.split(numbers, groups=numbers):
@@ -245,9 +247,12 @@ def fit(pages: list[Page], seed: int = 0) -> dict[str, Any]:
                 ys.append(cls == 2)
                 weights.append(TUNING["note_weight"] if page.partial else 1.0)
     x = np.array(rows)
-    page_mean, page_scale = x[:, -2:].mean(axis=0), x[:, -2:].std(axis=0)
+    page_mean, page_scale = (
+        x[:, -len(PAGE_FEATURES) :].mean(axis=0),
+        x[:, -len(PAGE_FEATURES) :].std(axis=0),
+    )
     page_scale[page_scale == 0] = 1.0
-    x[:, -2:] = (x[:, -2:] - page_mean) / page_scale
+    x[:, -len(PAGE_FEATURES) :] = (x[:, -len(PAGE_FEATURES) :] - page_mean) / page_scale
     page_role = regression(TUNING["role_c"], x, np.array(ys), np.array(weights))
     return as_json(first, page_mean, page_scale, page_role)
 
