@@ -222,9 +222,8 @@ class FirstStage:
 
 
 def fit(pages: list[Page], seed: int = 0) -> dict[str, Any]:
-    """The decision fitted on ``pages``, as the package reads it (``decision.Model``'s
-    JSON).
-    The page role regression learns from first-stage scores that each page got from
+    """The decision fitted on ``pages``, as ``decision.Model.from_json`` reads it. The
+    page role regression learns from first-stage scores that each page got from
     regressions fitted without it (inner folds by page), as a new page's scores are."""
     from sklearn.model_selection import GroupKFold
 
@@ -247,12 +246,10 @@ def fit(pages: list[Page], seed: int = 0) -> dict[str, Any]:
                 ys.append(cls == 2)
                 weights.append(TUNING["note_weight"] if page.partial else 1.0)
     x = np.array(rows)
-    page_mean, page_scale = (
-        x[:, -len(PAGE_FEATURES) :].mean(axis=0),
-        x[:, -len(PAGE_FEATURES) :].std(axis=0),
-    )
+    tail = slice(-len(PAGE_FEATURES), None)  # the page features, standardised here
+    page_mean, page_scale = x[:, tail].mean(axis=0), x[:, tail].std(axis=0)
     page_scale[page_scale == 0] = 1.0
-    x[:, -len(PAGE_FEATURES) :] = (x[:, -len(PAGE_FEATURES) :] - page_mean) / page_scale
+    x[:, tail] = (x[:, tail] - page_mean) / page_scale
     page_role = regression(TUNING["role_c"], x, np.array(ys), np.array(weights))
     return as_json(first, page_mean, page_scale, page_role)
 

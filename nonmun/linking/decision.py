@@ -81,8 +81,8 @@ class Model:
         first = [_score(self.role, z) for z in zs]
         out = []
         for z, link, extra in zip(zs, links, page_features(links, first), strict=True):
-            e = [(x - m) / s for x, m, s in zip(extra, self.page_mean, self.page_scale)]  # noqa: B905
-            reviewed = _logistic(self.page_role, z + e)
+            page = zip(extra, self.page_mean, self.page_scale, strict=True)
+            reviewed = _logistic(self.page_role, z + [(x - m) / s for x, m, s in page])
             out.append((1 - link, link * (1 - reviewed), link * reviewed))
         return out
 
