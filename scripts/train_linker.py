@@ -49,7 +49,7 @@ HELDOUT = ROOT / "tests" / "data" / "links-heldout.jsonl"
 NOTES = SHARED / "corpora" / "ml-papers" / "papers"
 # note_weight: many notes, one label each: they must not drown the real pages;
 # c, role_c: the inverse regularisation strengths of the link and role regressions
-TUNING: dict[str, Any] = {"note_weight": 0.03, "c": 0.03, "role_c": 0.02}
+TUNING: dict[str, Any] = {"note_weight": 0.01, "c": 0.05, "role_c": 0.02}
 URL = re.compile(r"https?://\S+")
 ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})")
 FOLDS = 10
