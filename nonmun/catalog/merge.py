@@ -11,9 +11,11 @@ The rules, in order:
    arXiv preprint and its published version; two different DOIs never merge.
 
 Merging fills what a paper lacks and takes newer non-empty values; an empty
-field in a record never erases a stored one. ``CatalogWriter`` applies this to a
-batch of records in a handful of SQL statements, so that importing a snapshot
-runs at a useful fraction of the speed of merely parsing it.
+field in a record never erases a stored one, except what a page said of a
+provisional paper (its authors and year), which a catalog record replaces.
+``CatalogWriter`` applies this to a batch of records in a handful of SQL
+statements, so that importing a snapshot runs at a useful fraction of the speed
+of merely parsing it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ CONTENT = (
     "journal_ref abstract categories versions links comments provisional"
 ).split()
 _FILLED_BY_NEWER = ("title", "title_key", "venue", "journal_ref", "abstract", "comments")
+_PAGE_SAID = ("authors", "author_key", "year")  # a provisional paper's, from its page
 MIN_TITLE_KEY_WITHOUT_AUTHORS = 25
 MAX_YEAR_GAP = 3
 
@@ -89,6 +92,9 @@ def _bounded(row: Row) -> Row:
 def merge_rows(old: Row, new: Row) -> Row:
     """``old`` completed and refreshed by ``new``; see the module docstring."""
     merged = dict(old)
+    if old["provisional"] and not new["provisional"]:
+        # what a page said of the paper (a byline, a year) yields to the catalog's record
+        merged.update({key: new[key] for key in _PAGE_SAID})
     for key in ("arxiv_id", "doi"):
         merged[key] = old[key] or new[key]
     for key in _FILLED_BY_NEWER:

@@ -95,9 +95,16 @@ def relink_hub(session: Session) -> int:
 
 
 def _same(mentions: list[Mention], links: list[Link]) -> bool:
-    """The links are what is stored already (structural papers aside)."""
-    stored = {(m.paper_id, m.role, m.method) for m in mentions if m.method != "provisional"}
-    return stored == {(x.paper_id, x.role, x.method) for x in links}
+    """The links are what is stored already (structural papers aside), confidence and
+    evidence too: a review whose links only grew surer is stored again."""
+    stored = {
+        (m.paper_id, m.role, m.method, m.confidence, m.evidence)
+        for m in mentions
+        if m.method != "provisional"
+    }
+    return stored == {
+        (x.paper_id, x.role, x.method, round(x.confidence, 3), x.evidence[:500]) for x in links
+    }
 
 
 def restore_mentions(

@@ -40,6 +40,7 @@ from nonmun.catalog.merge import (
 from nonmun.catalog.records import PaperRecord, looks_like_paper_title, placeholder_title
 from nonmun.db import events
 from nonmun.db.schema import (
+    MIN_CONFIDENCE,
     LinkDecision,
     Mention,
     Paper,
@@ -90,9 +91,13 @@ def provisional_links(
 
 def known_links(session: Session, linker: Linker, links: list[Link]) -> list[Link]:
     """``links`` with the papers the linker knows from the curated table but the hub
-    lacks (negative ids: ``CatalogIndex.known``) stored now, as the table has them."""
+    lacks (negative ids: ``CatalogIndex.known``) stored now, as the table has them.
+    A suggestion (under ``MIN_CONFIDENCE``) to such a paper is left out: a guess does
+    not add a paper to the catalog (nor leave one behind when the guess goes)."""
     stored = []
     for link in links:
+        if link.paper_id < 0 and link.confidence < MIN_CONFIDENCE:
+            continue
         if link.paper_id < 0:
             mark = linker.index.known[link.paper_id]
             record = PaperRecord(
