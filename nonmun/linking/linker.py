@@ -279,7 +279,7 @@ class Linker:
             stripped = without_josa(first)
             if not stripped or stripped not in starts:
                 return None  # no nickname starts so: most tokens end here
-        for size in range(min(MAX_NICKNAME_WORDS, len(tokens) - i), 0, -1):
+        for size in range(_longest_start(starts, tokens, i), 0, -1):
             if not all(_one_name(text, a, b) for a, b in pairwise(tokens[i : i + size])):
                 continue  # "n) = Q" is no "NQ"
             if _VERSION_GOES_ON.match(text, tokens[i + size - 1].end):
@@ -513,6 +513,19 @@ def _nickname_facts(
     plural = (span.endswith("s") and not nick.text.endswith("s")) or _PLURAL.search(span)
     facts |= {"plural"} if plural else set()
     return frozenset(facts)
+
+
+def _longest_start(starts: set[str], tokens: list[Token], i: int) -> int:
+    """How many tokens from ``i`` on a nickname could span: each but the last must go on
+    a nickname's beginning (the last may be a plural, a word with a particle, or a
+    version "v2" that the key writes "2": ``compact``)."""
+    size, joined = 1, tokens[i].norm
+    while size < min(MAX_NICKNAME_WORDS, len(tokens) - i) and (
+        joined in starts or joined.endswith("v")
+    ):
+        joined += tokens[i + size].norm
+        size += 1
+    return size
 
 
 def _one_name(text: str, before: Token, after: Token) -> bool:
