@@ -96,9 +96,9 @@ def known_links(session: Session, linker: Linker, links: list[Link]) -> list[Lin
     not add a paper to the catalog (nor leave one behind when the guess goes)."""
     stored = []
     for link in links:
-        if link.paper_id < 0 and link.confidence < MIN_CONFIDENCE:
-            continue
         if link.paper_id < 0:
+            if link.confidence < MIN_CONFIDENCE:
+                continue
             mark = linker.index.known[link.paper_id]
             record = PaperRecord(
                 mark["title"],
