@@ -163,10 +163,18 @@ class Page:
         return [0] + [m.end() for m in _PARAGRAPH.finditer(self.text)]
 
     def paragraph(self, at: int) -> tuple[int, int]:
-        """Where the paragraph around ``at`` begins and ends (blank lines part them)."""
+        """Where the paragraph around ``at`` begins and ends (blank lines part them; an
+        entry's lines indented under it, after a blank line, are its paragraph too)."""
         starts = self.paragraph_starts
         n = bisect_right(starts, at) - 1
-        return starts[n], starts[n + 1] if n + 1 < len(starts) else len(self.text)
+        begin = starts[n]
+        depth = _indent(self.text, self._line_start(begin))
+        while n + 1 < len(starts) and _indent(self.text, self._line_start(starts[n + 1])) > depth:
+            n += 1
+        return begin, starts[n + 1] if n + 1 < len(starts) else len(self.text)
+
+    def _line_start(self, at: int) -> int:
+        return self.line_starts[self.line_of(at)]
 
     def line(self, number: int) -> str:
         start = self.line_starts[number]
@@ -358,6 +366,14 @@ def _own_paragraph(page: Page, occs: list[Occurrence], starts: list[int]) -> boo
         and end - begin >= PARAGRAPH_CHARS
         and all(at in own for at in others)
     )
+
+
+def _indent(text: str, start: int) -> int:
+    """How far the line beginning at ``start`` is indented."""
+    end = start
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return end - start
 
 
 def _dataset(name: str) -> bool:
