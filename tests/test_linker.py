@@ -196,6 +196,26 @@ def test_a_paper_that_opens_a_paragraph_of_its_own(linker: Linker) -> None:
     assert {linker.index.arxiv_id(p): v[own] for p, v in vectors.items()}["1706.03762"] == 0.0
 
 
+def test_an_entrys_indented_notes_are_its_paragraph() -> None:
+    """A list entry with its notes indented under it, after a blank line, is one paragraph
+    (pages converted from HTML lists often read so); the next entry begins another."""
+    text = (
+        "  • ReAct - 추론과 행동의 시너지\n\n"
+        "    • 핵심: 추론과 행동을 교차한다\n"
+        "    • 영향: 에이전트의 기초 패턴\n"
+        "  • CoT - 사고 사슬 프롬프팅\n\n"
+        "    • 핵심: 중간 추론 단계\n\n"
+        "Next section\n"
+    )
+    page = features.Page(text)
+    begin, end = page.paragraph(text.index("ReAct"))
+    assert text[begin:end] == "• ReAct - 추론과 행동의 시너지\n\n    • 핵심: 추론과 행동을 교차한다\n" \
+        "    • 영향: 에이전트의 기초 패턴"  # fmt: skip
+    begin, end = page.paragraph(text.index("CoT"))
+    assert text[begin:end] == "• CoT - 사고 사슬 프롬프팅\n\n    • 핵심: 중간 추론 단계"
+    assert page.paragraph(text.index("Next")) == (text.index("Next"), len(text))
+
+
 def test_table_rows_with_or_without_their_first_pipe() -> None:
     page = features.Page(
         "후속 연구\n| 모델 | 발표 |\nDeformable DETR | 2020 | Sparse Attention |\n"

@@ -163,18 +163,28 @@ class Page:
         return [0] + [m.end() for m in _PARAGRAPH.finditer(self.text)]
 
     def paragraph(self, at: int) -> tuple[int, int]:
-        """Where the paragraph around ``at`` begins and ends (blank lines part them; an
-        entry's lines indented under it, after a blank line, are its paragraph too)."""
+        """Where the paragraph around ``at`` begins and ends: blank lines part them, and
+        a list entry's paragraph is its line and the lines indented under it, across
+        blank lines (pages converted from HTML lists often read so), until the next
+        entry."""
+        number = self.line_of(at)
+        if _LIST.match(self.line(number)):
+            return self._entry(number)
         starts = self.paragraph_starts
         n = bisect_right(starts, at) - 1
-        begin = starts[n]
-        depth = _indent(self.text, self._line_start(begin))
-        while n + 1 < len(starts) and _indent(self.text, self._line_start(starts[n + 1])) > depth:
-            n += 1
-        return begin, starts[n + 1] if n + 1 < len(starts) else len(self.text)
+        return starts[n], starts[n + 1] if n + 1 < len(starts) else len(self.text)
 
-    def _line_start(self, at: int) -> int:
-        return self.line_starts[self.line_of(at)]
+    def _entry(self, number: int) -> tuple[int, int]:
+        depth = _indent(self.line(number))
+        last = number
+        for following in range(number + 1, len(self.line_starts)):
+            line = self.line(following)
+            if line.strip():
+                if _indent(line) <= depth:
+                    break
+                last = following
+        end = self.line_starts[last] + len(self.line(last))
+        return self.line_starts[number] + depth, end
 
     def line(self, number: int) -> str:
         start = self.line_starts[number]
@@ -368,12 +378,8 @@ def _own_paragraph(page: Page, occs: list[Occurrence], starts: list[int]) -> boo
     )
 
 
-def _indent(text: str, start: int) -> int:
-    """How far the line beginning at ``start`` is indented."""
-    end = start
-    while end < len(text) and text[end] in " \t":
-        end += 1
-    return end - start
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
 
 
 def _dataset(name: str) -> bool:
