@@ -171,6 +171,13 @@ def test_plurals_and_other_capitals_of_curated_names(hub: Hub) -> None:
         linker = Linker(CatalogIndex.load(session))
     assert "1409.4842" in named("2014년 vgg net 및 googlenet에서 층을 늘렸다.")
     assert "1412.6980" not in named("adam and eve")
+    # a title's coined head keeps its capitals: "research" is no "ReSearch: …"
+    head = "ReSearch: Learning to Reason with Search for LLMs via Reinforcement Learning"
+    store_records(hub, [PaperRecord(head, ("Mingyang Chen",), arxiv_id="2503.19470")], "t")
+    with hub.session() as session:
+        linker = Linker(CatalogIndex.load(session))
+    assert "2503.19470" in named("ReSearch trains a model to search while it reasons.")
+    assert "2503.19470" not in named("It inspired further research in the area.")
 
 
 def test_a_paper_that_opens_a_paragraph_of_its_own(linker: Linker) -> None:

@@ -565,7 +565,7 @@ def _case_ok(nick: Nickname, text: str, tokens: list[Token], i: int, size: int) 
             and len(own) >= 6
             and own.isalpha()
             and re.search(r"[a-z][A-Z]", own) is not None
-            and nick.support != 1
+            and nick.support == 0  # a curated name: a title head "ReSearch" is no "research"
         )
         spaced = mixed and size > 1  # "layer norm" for "LayerNorm"
         return span.startswith(own) or shouted or coined or lowered or spaced
