@@ -237,8 +237,14 @@ def test_a_name_is_not_read_across_punctuation(hub: Hub) -> None:
     gpt3 = PaperRecord(
         "Language Models are Few-Shot Learners", ("Tom B. Brown",), arxiv_id="2005.14165"
     )
+    score = "SCoRE: Streamlined Corpus-based Relation Extraction using Multi-Label Contrastive"
+    iknow = "IKnow: Instruction-Knowledge-Aware Continual Pretraining for Effective Adaptation"
+    heads = [PaperRecord(score, ("Amy Lee",), arxiv_id="2507.06895"),
+             PaperRecord(iknow, ("Tian Lu",), arxiv_id="2510.20377")]  # fmt: skip
     store_records(
-        hub, [*PAPERS, PaperRecord(title, ("Zhong-Zhi Li",), arxiv_id="2506.02678"), gpt3], "t"
+        hub,
+        [*PAPERS, PaperRecord(title, ("Zhong-Zhi Li",), arxiv_id="2506.02678"), gpt3, *heads],
+        "t",
     )
     with hub.session() as session:
         linker = Linker(CatalogIndex.load(session))
@@ -251,6 +257,9 @@ def test_a_name_is_not_read_across_punctuation(hub: Hub) -> None:
     assert names("NQ와 TriviaQA에서 평가했다.") == ["NQ"]  # Natural Questions, a landmark
     # a name whose version goes on is another name: GPT-3.5 is neither GPT-3 nor GPT
     assert names("GPT-3.5 and GPT-3 differ.") == ["GPT-3"]
+    # a title's coined head is not met after an apostrophe, nor spread over plain words
+    assert names("The model's core idea, as I know it.") == []
+    assert names("SCoRE and IKnow are both new.") == ["SCoRE", "IKnow"]
     possessive = [o for o in linker.occurrences("ViT's patches are 16x16.") if o.size == 1]
     assert [("plural" in o.facts) for o in possessive] == [False]  # not "ViTs"
 

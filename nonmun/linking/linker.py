@@ -250,7 +250,8 @@ class Linker:
         i = 0
         while i < len(tokens):
             caseless = tokens[i].start >= address_at and _lower_line(text, tokens[i].start)
-            hit = None if i in covered else self._nickname_at(text, tokens, i, caseless)
+            clipped = _after_apostrophe(text, tokens[i].start)  # "'s core" is no "SCoRE"
+            hit = None if i in covered or clipped else self._nickname_at(text, tokens, i, caseless)
             if hit is None:
                 i += 1
                 continue
@@ -534,6 +535,11 @@ def _one_name(text: str, before: Token, after: Token) -> bool:
     return _NAME_GAP.fullmatch(text, before.end, after.start) is not None
 
 
+def _after_apostrophe(text: str, at: int) -> bool:
+    """Whether the token at ``at`` ends a word's possessive or contraction ("model's")."""
+    return at >= 2 and text[at - 1] in "'’" and text[at - 2].isalnum()
+
+
 def _lower_line(text: str, at: int) -> bool:
     """Whether the line at ``at`` is written in lower case throughout."""
     start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
@@ -567,7 +573,7 @@ def _case_ok(nick: Nickname, text: str, tokens: list[Token], i: int, size: int) 
             and re.search(r"[a-z][A-Z]", own) is not None
             and nick.support == 0  # a curated name: a title head "ReSearch" is no "research"
         )
-        spaced = mixed and size > 1  # "layer norm" for "LayerNorm"
+        spaced = mixed and size > 1 and nick.support == 0  # "layer norm" for "LayerNorm"
         return span.startswith(own) or shouted or coined or lowered or spaced
     if " " in nick.text.strip():
         return _looks_like_title(text, start, end)
