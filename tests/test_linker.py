@@ -303,6 +303,13 @@ def test_names_lost_in_folding_and_venues_are_no_names(hub: Hub) -> None:
     # "RAG" names the technique far more often than Lewis et al.'s paper
     rag = linker.index.nicknames["rag"]
     assert rag and all(n.ambiguous for n in rag)
+    # and "GAN" the family, even where a catalog record stored it as the paper's alias
+    gan = PaperRecord("Generative Adversarial Networks", ("Ian J. Goodfellow",),
+                      arxiv_id="1406.2661", year=2014, aliases=("GAN", "GANs"))  # fmt: skip
+    store_records(hub, [gan], "t")
+    with hub.session() as session:
+        nicknames = CatalogIndex.load(session).nicknames
+    assert nicknames["gan"] and all(n.ambiguous for n in nicknames["gan"])
 
 
 def test_hyphenated_coined_names_keep_their_case_with_or_without_the_hyphen(hub: Hub) -> None:

@@ -311,6 +311,11 @@ class CatalogIndex:
             return
         key = compact(words)
         if any(n.paper_id == pid for n in self.nicknames[key]):
+            if ambiguous:  # the curated table's word stands over a stored alias ("GAN")
+                self.nicknames[key] = [
+                    replace(n, ambiguous=True) if n.paper_id == pid else n
+                    for n in self.nicknames[key]
+                ]
             return
         self.nickname_starts.update(key[:end] for end in range(1, len(key) + 1))
         exact = support > 0 or _exact_case(text)
