@@ -303,6 +303,8 @@ def test_names_lost_in_folding_and_venues_are_no_names(hub: Hub) -> None:
     # "RAG" names the technique far more often than Lewis et al.'s paper
     rag = linker.index.nicknames["rag"]
     assert rag and all(n.ambiguous for n in rag)
+    # "LSTM" the building block, as the labels have it
+    assert all(n.ambiguous for n in linker.index.nicknames["lstm"])
     # and "GAN" the family, even where a catalog record stored it as the paper's alias
     gan = PaperRecord("Generative Adversarial Networks", ("Ian J. Goodfellow",),
                       arxiv_id="1406.2661", year=2014, aliases=("GAN", "GANs"))  # fmt: skip
