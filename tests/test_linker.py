@@ -223,6 +223,23 @@ def test_an_entrys_indented_notes_are_its_paragraph() -> None:
     assert page.paragraph(text.index("Next")) == (text.index("Next"), len(text))
 
 
+def test_an_address_after_a_title_is_no_description_of_it(linker: Linker) -> None:
+    """A reading list of titles and their links names each paper bare (``described``
+    counts the words after a paper, not the addresses); a sentence after one is prose."""
+    text = (
+        "Adam: A Method for Stochastic Optimization\nhttps://arxiv.org/abs/1412.6980\n"
+        "Segment Anything\nhttps://arxiv.org/abs/2304.02643\n"
+        "An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale\n"
+        "This paper splits an image into patches and feeds them to a plain Transformer.\n"
+    )
+    found = linker.occurrences(text)
+    vectors = features.candidates(linker.index, text, found)
+    described = features.FEATURES.index("described")
+    by_arxiv = {linker.index.arxiv_id(pid): v[described] for pid, v in vectors.items()}
+    assert by_arxiv["1412.6980"] == 0.0 and by_arxiv["2304.02643"] == 0.0
+    assert by_arxiv["2010.11929"] > 3
+
+
 def test_table_rows_with_or_without_their_first_pipe() -> None:
     page = features.Page(
         "후속 연구\n| 모델 | 발표 |\nDeformable DETR | 2020 | Sparse Attention |\n"

@@ -114,6 +114,9 @@ _REFERENCES = re.compile(
 )
 _LIST = re.compile(r"^[ \t>]*(?:\d{1,3}[.)]|[-*•·▪◦]|\[\d{1,3}\])\s")
 _URL = re.compile(r"https?://|www\.|arxiv\.org|doi\.org")
+# an address written out: no words about a paper ("Title\nhttps://arxiv.org/abs/…" is a
+# bare entry)
+_LINK = re.compile(r"\S*(?:https?://|www\.|arxiv\.org/|doi\.org/)\S*")
 _SENTENCE_END = re.compile(r"[.!?。]\s*$|[다요죠]\.?\s*$")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 _QUOTES = "\"'‘“「『[(<*"
@@ -360,7 +363,7 @@ def _prose_after(page: Page, occs: list[Occurrence], starts: list[int]) -> str:
         if at >= until or at not in own:
             until = min(until, at)
             break
-    return re.sub(r"\s+", " ", page.text[end:until]).strip()
+    return re.sub(r"\s+", " ", _LINK.sub(" ", page.text[end:until])).strip()
 
 
 def _own_paragraph(page: Page, occs: list[Occurrence], starts: list[int]) -> bool:
