@@ -240,6 +240,12 @@ def test_an_address_after_a_title_is_no_description_of_it(linker: Linker) -> Non
     assert by_arxiv["2010.11929"] > 3
 
 
+def test_numbered_entries_with_or_without_a_space() -> None:
+    """ "4.Neural Machine Translation …" is a numbered entry as "4. Neural …" is; "3.14" is not."""
+    page = features.Page("4.Neural Machine Translation\n5. Attention\n3.14 is pi\n")
+    assert ["list-item" in kind for kind in page.kinds] == [True, True, False, False]
+
+
 def test_table_rows_with_or_without_their_first_pipe() -> None:
     page = features.Page(
         "후속 연구\n| 모델 | 발표 |\nDeformable DETR | 2020 | Sparse Attention |\n"

@@ -112,7 +112,9 @@ _REFERENCES = re.compile(
     r"related\s+(?:work|papers))[ \t:*]*$",
     re.IGNORECASE | re.MULTILINE,
 )
-_LIST = re.compile(r"^[ \t>]*(?:\d{1,3}[.)]|[-*•·▪◦]|\[\d{1,3}\])\s")
+_LIST = re.compile(
+    r"^[ \t>]*(?:\d{1,3}[.)](?=\s|[A-Z\"“])|[-*•·▪◦]\s|\[\d{1,3}\]\s)"
+)  # "4.Neural …" too
 _URL = re.compile(r"https?://|www\.|arxiv\.org|doi\.org")
 # an address written out: no words about a paper ("Title\nhttps://arxiv.org/abs/…" is a
 # bare entry)
