@@ -68,6 +68,21 @@ def test_title_lines_are_reviews_and_prose_mentions(linker: Linker) -> None:
     assert links["2010.11929"][:1] == ("mentioned",)
 
 
+def test_a_title_glossed_after_a_colon_heads_its_entry(linker: Linker) -> None:
+    """A reading list's "Title: one sentence on it" lines: each title heads its entry (the
+    placement rules' reviewed place), however long the gloss; a title in a sentence not."""
+    text = (
+        "Papers our club read, each with a one-sentence summary.\n"
+        "Attention Is All You Need: Query, Key, and Value are all you need, along with "
+        "position embeddings, multiple heads and skip-connections.\n"
+        "Segment Anything: a promptable model and a billion masks, zero-shot everywhere.\n"
+        "We also skimmed Adam: A Method for Stochastic Optimization, for the optimiser.\n"
+    )
+    said = rules(linker, text)
+    assert said["1706.03762"][0] == said["2304.02643"][0] == "reviewed"
+    assert said["1412.6980"][0] == "mentioned"
+
+
 def test_review_prefixes_quotes_and_line_breaks(linker: Linker) -> None:
     for text in [
         "논문 리뷰: Sharpness-Aware Minimization for Efficiently Improving Generalization",

@@ -658,7 +658,9 @@ def _role(text: str, start: int, end: int, kind: str = "title") -> str:
         lead = lead.rstrip("\"“‘'")
         ends = _SENTENCE_END.search(rest or text[start:end])
         listed = _LIST_ITEM.match(lead)  # "1. Title", "- Title": a reading list, a bibliography
-        heading = len(lead) <= 12 and len(lead) + len(rest) <= 60 and not ends and not listed
+        short = len(lead) <= 12 and len(lead) + len(rest) <= 60 and not ends and not listed
+        # "Title: what it does" opening a line: an entry's head, however long its gloss
+        heading = short or (not lead and rest[:1] in ":|—–" and len(rest) > 1)
     if heading or (not lead and kind != "identifier" and _SUBJECT.match(text, end)):
         return "reviewed"
     sentence_start = max(text.rfind(". ", line_start, start) + 1, line_start)
