@@ -83,6 +83,22 @@ def test_a_title_glossed_after_a_colon_heads_its_entry(linker: Linker) -> None:
     assert said["1412.6980"][0] == "mentioned"
 
 
+def test_a_list_of_bare_links_mentions_its_papers(linker: Linker) -> None:
+    """Titles each alone on a line with their address under them, and nothing said of
+    them, are a reading list's entries (mentioned); one such title above a post's prose
+    heads a review."""
+    entries = [
+        ("Adam: A Method for Stochastic Optimization", "https://arxiv.org/abs/1412.6980"),
+        ("Segment Anything", "https://arxiv.org/abs/2304.02643"),
+        ("The Illustrated Transformer", "https://jalammar.github.io/illustrated-transformer/"),
+        ("Attention is all you need", "https://arxiv.org/abs/1706.03762"),
+    ]
+    listed = "NLP 강의에 나온 논문\n" + "".join(f"{name}\n{link}\n" for name, link in entries)
+    assert {role for role, _, _ in rules(linker, listed).values()} == {"mentioned"}
+    review = "Segment Anything\nhttps://arxiv.org/abs/2304.02643\n\n프롬프트로 무엇이든 분할하는 모델이다.\n"
+    assert rules(linker, review)["2304.02643"][0] == "reviewed"
+
+
 def test_review_prefixes_quotes_and_line_breaks(linker: Linker) -> None:
     for text in [
         "논문 리뷰: Sharpness-Aware Minimization for Efficiently Improving Generalization",

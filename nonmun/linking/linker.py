@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
 from itertools import pairwise
 
 from nonmun.linking.address import appended
@@ -69,6 +70,9 @@ _PLURAL = re.compile(r"[A-Z]s$")  # "GANs", a curated name written as a plural
 _VERSION_GOES_ON = re.compile(r"(?<=\d)\.(?!0+\b)\d|-?\d+\.(?!0+\b)\d")
 _TAG_ITEM = re.compile(r"^\s*(?:[-*•·▪◦#]\s*)(\S.*?)\s*$")  # "- 논문리뷰", "#ResNet"
 TAG_CLOUD_ITEMS = 6  # a run of at least this many short list items may be a tag cloud
+# a line that is only an address ("https://arxiv.org/abs/1409.3215", "- www.…/gpt2.pdf")
+_LINK_LINE = re.compile(r"^\s*(?:[-*•·]\s*)?(?:\S{1,12}\s*:\s*)?(?:https?://|www\.)\S+\s*$")
+LINK_LIST_ENTRIES = 3  # a run of at least this many bare "name, then its link" entries
 _NAME_GAP = re.compile(r"[ \t\u00a0\-.·\u2010-\u2015/_]{0,3}")  # no "'": "BERT's", "Let's"
 
 
@@ -111,7 +115,7 @@ class Linker:
         found += self._titles(text, tokens, titles, covered)
         found += self._short_titles(text, spans, titles)
         found += self._nicknames(text, tokens, covered, address_at)
-        return _outside_tag_clouds(text, found)
+        return _in_link_lists(text, _outside_tag_clouds(text, found))
 
     def missing_ids(self, text: str) -> list[tuple[str, str, str]]:
         """arXiv ids in ``text`` that the catalog lacks: (id, role, evidence) each."""
@@ -363,6 +367,45 @@ def _outside_tag_clouds(text: str, found: list[Occurrence]) -> list[Occurrence]:
         o for o in found
         if o.method == "identifier" or not any(a <= o.start < b for a, b in dropped)
     ]  # fmt: skip
+
+
+def _in_link_lists(text: str, found: list[Occurrence]) -> list[Occurrence]:
+    """``found``, with the names in a list of bare links placed as mentions: a run of
+    entries that are each a short line and the address under it ("Attention is all you
+    need" / "https://arxiv.org/abs/1706.03762"), with no prose about any of them. A
+    title alone on its line heads a review, but a run of them is a reading list."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    bare: list[tuple[int, int]] = []
+    run: list[int] = []  # the lines of the current run of bare entries
+    number = 0
+    while number < len(lines):
+        line = lines[number].strip()
+        if not line:
+            number += 1
+            continue
+        entry = (
+            not _LINK_LINE.match(line)
+            and len(line) <= 120
+            and not _SENTENCE_END.search(line)
+            and number + 1 < len(lines)
+            and _LINK_LINE.match(lines[number + 1])
+        )
+        if entry:
+            run += [number, number + 1]
+            number += 2
+            continue
+        if len(run) >= 2 * LINK_LIST_ENTRIES:
+            bare.append((starts[run[0]], starts[run[-1] + 1]))
+        run = []
+        number += 1
+    if len(run) >= 2 * LINK_LIST_ENTRIES:
+        bare.append((starts[run[0]], starts[run[-1] + 1]))
+    return [
+        replace(o, role="mentioned") if any(a <= o.start < b for a, b in bare) else o for o in found
+    ]
 
 
 def rule_links(text: str, found: list[Occurrence]) -> list[Link]:
