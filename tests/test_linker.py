@@ -293,8 +293,10 @@ def test_a_name_is_not_read_across_punctuation(hub: Hub) -> None:
     )
     score = "SCoRE: Streamlined Corpus-based Relation Extraction using Multi-Label Contrastive"
     iknow = "IKnow: Instruction-Knowledge-Aware Continual Pretraining for Effective Adaptation"
+    t5 = "Exploring the Limits of Transfer Learning with a Unified Text-to-Text Transformer"
     heads = [PaperRecord(score, ("Amy Lee",), arxiv_id="2507.06895"),
-             PaperRecord(iknow, ("Tian Lu",), arxiv_id="2510.20377")]  # fmt: skip
+             PaperRecord(iknow, ("Tian Lu",), arxiv_id="2510.20377"),
+             PaperRecord(t5, ("Colin Raffel",), arxiv_id="1910.10683")]  # fmt: skip
     store_records(
         hub,
         [*PAPERS, PaperRecord(title, ("Zhong-Zhi Li",), arxiv_id="2506.02678"), gpt3, *heads],
@@ -311,6 +313,8 @@ def test_a_name_is_not_read_across_punctuation(hub: Hub) -> None:
     assert names("NQ와 TriviaQA에서 평가했다.") == ["NQ"]  # Natural Questions, a landmark
     # a name whose version goes on is another name: GPT-3.5 is neither GPT-3 nor GPT
     assert names("GPT-3.5 and GPT-3 differ.") == ["GPT-3"]
+    # a name joined by a hyphen to a word before it is part of another name
+    assert names("VL-T5와 Sentence-T5는 T5가 아니다.") == ["T5"]
     # a title's coined head is not met after an apostrophe, nor spread over plain words
     assert names("The model's core idea, as I know it.") == []
     assert names("SCoRE and IKnow are both new.") == ["SCoRE", "IKnow"]

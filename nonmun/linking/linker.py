@@ -254,7 +254,10 @@ class Linker:
         i = 0
         while i < len(tokens):
             caseless = tokens[i].start >= address_at and _lower_line(text, tokens[i].start)
-            clipped = _after_apostrophe(text, tokens[i].start)  # "'s core" is no "SCoRE"
+            # "'s core" is no "SCoRE"; the "T5" of "VL-T5" is another model's name
+            clipped = _after_apostrophe(text, tokens[i].start) or _in_hyphenated(
+                text, tokens[i].start
+            )
             hit = None if i in covered or clipped else self._nickname_at(text, tokens, i, caseless)
             if hit is None:
                 i += 1
@@ -581,6 +584,12 @@ def _one_name(text: str, before: Token, after: Token) -> bool:
 def _after_apostrophe(text: str, at: int) -> bool:
     """Whether the token at ``at`` ends a word's possessive or contraction ("model's")."""
     return at >= 2 and text[at - 1] in "'’" and text[at - 2].isalnum()
+
+
+def _in_hyphenated(text: str, at: int) -> bool:
+    """Whether the token at ``at`` goes on a name joined to it by a hyphen ("VL-T5",
+    "Sentence-BERT"): the whole is another name than its last part."""
+    return at >= 2 and text[at - 1] in "-‐‑" and text[at - 2].isalnum()
 
 
 def _lower_line(text: str, at: int) -> bool:
