@@ -284,6 +284,21 @@ def test_table_rows_with_or_without_their_first_pipe() -> None:
     assert [sorted(kind) for kind in page.kinds] == [["heading"], ["table"], ["table"], []]
 
 
+def test_a_short_title_in_title_case_keeps_its_small_words_low(hub: Hub) -> None:
+    """A title under five words counts in running text when written in Title Case, whose
+    small words stay in lower case ("Going Deeper with Convolutions"); not in plain prose."""
+    title = "Going Deeper with Convolutions"
+    store_records(hub, [PaperRecord(title, ("Christian Szegedy",), arxiv_id="1409.4842")], "t")
+    with hub.session() as session:
+        linker = Linker(CatalogIndex.load(session))
+
+    def named(text: str) -> set[str]:
+        return {linker.index.arxiv_id(o.paper_id) or "" for o in linker.occurrences(text)}
+
+    assert named("- Szegedy, Christian, et al. Going Deeper with Convolutions. CVPR, 2015.")
+    assert not named("Later work would go deeper with convolutions of every size.")
+
+
 def test_a_name_is_not_read_across_punctuation(hub: Hub) -> None:
     """Tokens joined by spaces, hyphens or dots make a name ("GPT‑3", "Natural Questions");
     across other punctuation they do not ("TL;DR" of a title's head, "n) = Q" for NQ)."""

@@ -33,6 +33,11 @@ from nonmun.linking.titles import TitleEntry, key_of
 from nonmun.linking.tokens import Token, compact, norms, tokenize, without_josa
 
 SHORT_TITLE_WORDS = 5  # shorter titles must look like titles where they stand
+# words Title Case leaves in lower case ("Going Deeper with Convolutions")
+_TITLE_CASE_SMALL = frozenset(
+    "with from into onto over upon than that this without within through about after "
+    "before between under versus".split()
+)
 LINE_REACH = 2000  # how far a match's line is read each side
 _CUES = re.compile(
     r"소개(?:해\s*드리|하)[^.\n]{0,12}논문|리뷰할|이번\s*논문|오늘의\s*논문|이\s*논문은|"
@@ -679,6 +684,7 @@ def _looks_like_title(text: str, start: int, end: int) -> bool:
     if not text[line_start:start].strip() or text[start - 1 : start] in "\"'‘“「『[(":
         return True
     words = [w for w in re.findall(r"[A-Za-z][\w-]*", text[start:end]) if len(w) > 3]
+    words = [w for w in words if w.lower() not in _TITLE_CASE_SMALL]  # "Going Deeper with …"
     return bool(words) and all(w[0].isupper() for w in words)
 
 
