@@ -99,6 +99,14 @@ def test_a_list_of_bare_links_mentions_its_papers(linker: Linker) -> None:
     assert rules(linker, review)["2304.02643"][0] == "reviewed"
 
 
+def test_a_venue_in_brackets_marks_a_posts_title(linker: Linker) -> None:
+    """ "[ICCV 2023] Segment anything" heads a post as "[논문 리뷰] Segment anything" does:
+    the two-word title is a title there, not two words of prose."""
+    for mark in ("[ICCV 2023] ", "[NeurIPS'21] ", "[2021 ICLR] "):
+        said = rules(linker, f"{mark}Segment anything\n\n이번 논문은 프롬프트 분할을 다룬다.\n")
+        assert said["2304.02643"][0] == "reviewed"
+
+
 def test_review_prefixes_quotes_and_line_breaks(linker: Linker) -> None:
     for text in [
         "논문 리뷰: Sharpness-Aware Minimization for Efficiently Improving Generalization",

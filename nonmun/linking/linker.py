@@ -54,7 +54,10 @@ _SOURCE_LEAD = re.compile(
 )
 # "[논문 리뷰]", "Paper Review:", "(리뷰)" before a title, and a nickname before its colon
 _MARK_WORDS = r"(?:paper\s*review|논문\s*(?:리뷰|정리|읽기)|리뷰|review|paper)"
-_MARK = rf"[\[(]?\s*{_MARK_WORDS}\s*[\])]?\s*[:\-|]?\s*"
+_WORD_MARK = rf"[\[(]?\s*{_MARK_WORDS}\s*[\])]?\s*[:\-|]?\s*"
+# a venue in brackets before a post's title: "[ICCV 2023] Segment anything", "[NeurIPS'21]"
+_VENUE_MARK = r"\[\s*(?:[A-Za-z]{3,10}\s*'?\s*\d{2,4}|\d{4}\s*[A-Za-z]{3,10})\s*\]\s*"
+_MARK = rf"(?:{_VENUE_MARK}(?:{_WORD_MARK})?|{_WORD_MARK})"
 _REVIEW_MARK = re.compile(f"^{_MARK}", re.IGNORECASE)
 # "CLIP 논문에 대해 소개해드리려고 합니다": the name, then 논문, in a sentence introducing it
 _PAPER_AFTER = re.compile(
