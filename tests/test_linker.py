@@ -50,6 +50,13 @@ def found(linker: Linker, text: str) -> dict[str, tuple[str, float, str]]:
     }
 
 
+def feature_by_paper(linker: Linker, text: str, name: str) -> dict[str, float]:
+    """One feature of every candidate paper of ``text``, by its arXiv id."""
+    vectors = features.candidates(linker.index, text, linker.occurrences(text))
+    at = features.FEATURES.index(name)
+    return {linker.index.arxiv_id(pid) or "": vector[at] for pid, vector in vectors.items()}
+
+
 def rules(linker: Linker, text: str) -> dict[str, tuple[str, float, str]]:
     """What the placement rules say of the candidates (features of the decision)."""
     index = linker.index
@@ -231,15 +238,11 @@ def test_a_paper_that_opens_a_paragraph_of_its_own(linker: Linker) -> None:
         "optimizer with adaptive moment estimates that most of today's models are trained "
         "with, from image classifiers to language models.\n"
     )
-    found = linker.occurrences(text)
-    vectors = features.candidates(linker.index, text, found)
-    own = features.FEATURES.index("own-paragraph")
-    by_arxiv = {linker.index.arxiv_id(pid): vector[own] for pid, vector in vectors.items()}
+    by_arxiv = feature_by_paper(linker, text, "own-paragraph")
     assert by_arxiv["1706.03762"] == 1.0 and by_arxiv["1412.6980"] == 1.0
     inside = text.replace("Papers to read\n\n", "Papers to read\n\nWhy Adam: A Method for "
                           "Stochastic Optimization matters. ")  # fmt: skip
-    vectors = features.candidates(linker.index, inside, linker.occurrences(inside))
-    assert {linker.index.arxiv_id(p): v[own] for p, v in vectors.items()}["1706.03762"] == 0.0
+    assert feature_by_paper(linker, inside, "own-paragraph")["1706.03762"] == 0.0
 
 
 def test_an_entrys_indented_notes_are_its_paragraph() -> None:
@@ -271,10 +274,7 @@ def test_an_address_after_a_title_is_no_description_of_it(linker: Linker) -> Non
         "An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale\n"
         "This paper splits an image into patches and feeds them to a plain Transformer.\n"
     )
-    found = linker.occurrences(text)
-    vectors = features.candidates(linker.index, text, found)
-    described = features.FEATURES.index("described")
-    by_arxiv = {linker.index.arxiv_id(pid): v[described] for pid, v in vectors.items()}
+    by_arxiv = feature_by_paper(linker, text, "described")
     assert by_arxiv["1412.6980"] == 0.0 and by_arxiv["2304.02643"] == 0.0
     assert by_arxiv["2010.11929"] > 3
 
