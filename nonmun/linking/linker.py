@@ -7,8 +7,9 @@ where a name stands: *reviewed* in a heading-like line (a post title such as
 "Title(2021)" or "논문 리뷰: Title", a digest's link line) or after a cue
 ("소개해드리고 싶은 논문은 …", "this paper"), else *mentioned*; nicknames shared by
 several papers get a low confidence unless the text settles them. Names in a blog's
-tag cloud are no candidates. What they say is evidence for the learned decision
-(``decision.py``), which has the last word.
+tag cloud are no candidates, and names in a run of bare "name, then its link" entries
+(a reading list) are placed as mentions. What they say is evidence for the learned
+decision (``decision.py``), which has the last word.
 """
 
 from __future__ import annotations
@@ -358,9 +359,7 @@ def _outside_tag_clouds(text: str, found: list[Occurrence]) -> list[Occurrence]:
     sidebar: "- 논문리뷰", "- VGG16", "- 딥러닝", "- ResNet") most of which name no paper.
     A list of papers by their nicknames ("- BERT", "- GPT-2", "- T5") is no tag cloud."""
     lines = text.split("\n")
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
+    starts = _line_starts(lines)
     dropped: list[tuple[int, int]] = []
     run: list[int] = []
     for number, line in enumerate([*lines, ""]):
@@ -386,9 +385,7 @@ def _in_link_lists(text: str, found: list[Occurrence]) -> list[Occurrence]:
     need" / "https://arxiv.org/abs/1706.03762"), with no prose about any of them. A
     title alone on its line heads a review, but a run of them is a reading list."""
     lines = text.split("\n")
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
+    starts = _line_starts(lines)
     bare: list[tuple[int, int]] = []
     run: list[int] = []  # the lines of the current run of bare entries
     number = 0
@@ -417,6 +414,14 @@ def _in_link_lists(text: str, found: list[Occurrence]) -> list[Occurrence]:
     return [
         replace(o, role="mentioned") if any(a <= o.start < b for a, b in bare) else o for o in found
     ]
+
+
+def _line_starts(lines: list[str]) -> list[int]:
+    """Where each of ``lines`` (a text split at newlines) begins, and where the text ends."""
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    return starts
 
 
 def rule_links(text: str, found: list[Occurrence]) -> list[Link]:
